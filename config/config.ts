@@ -1,0 +1,96 @@
+// Configuration is read once, at start-up, from ZOE_* environment variables (as the original Zoe
+// accepted ZOE_<OPTION>), validated by zod into one typed object, and passed down. Nothing else in
+// the code reads process.env.
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const GiB = 1024 ** 3;
+const port = z.coerce.number().int().min(1).max(65535);
+const flag = z
+  .enum(['true', 'false', 'yes', 'no', '1', '0'])
+  .transform((value) => ['true', 'yes', '1'].includes(value));
+
+const EnvSchema = z.object({
+  ZOE_DATA_DIR: z.string().min(1).default(join(projectRoot, '.zoe-data')),
+  ZOE_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}$/, 'lowercase letters, digits and dashes, starting with a letter')
+    .default('prod'),
+  ZOE_LISTEN_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  ZOE_LISTEN_PORT: port.default(5001),
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  DATABASE_URL: z.string().url().optional(),
+  ZOE_PG_PORT: port.default(55432),
+  ZOE_AUTH_FILE: z.string().min(1).optional(),
+  ZOE_ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').optional(),
+  ZOE_MAX_MEMORY_LIMIT: z.coerce.number().positive().default(64),
+  ZOE_MAX_CORE_LIMIT: z.coerce.number().positive().default(16),
+  ZOE_PUBLISH_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  ZOE_EXTERNAL_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  ZOE_FS_GROUP_ID: z.coerce.number().int().min(0).default(5001),
+  ZOE_SCHEDULER_POLICY: z.enum(['FIFO', 'SIZE', 'DYNSIZE']).default('FIFO'),
+  ZOE_PLACEMENT_POLICY: z.enum(['spread', 'pack', 'random', 'average', 'waterfill']).default('spread'),
+  ZOE_COOKIE_SECRET: z.string().min(16).optional(),
+  ZOE_DEBUG: flag.default(false),
+});
+
+export type PlacementName = 'spread' | 'pack' | 'random';
+
+export interface ZoeConfig {
+  dataDir: string;
+  deployment: string;
+  api: { host: string; port: number };
+  temporal: { address: string; namespace: string; uiPort: number };
+  /** undefined: run the embedded PostgreSQL under the data directory. */
+  databaseUrl: string | undefined;
+  embeddedPostgresPort: number;
+  authFile: string;
+  adminPassword: string | undefined;
+  limits: { maxMemoryBytes: number; maxCores: number };
+  network: { publishAddress: string; externalAddress: string };
+  fsGroupId: number;
+  policy: { queue: 'FIFO' | 'SIZE' | 'DYNSIZE'; placement: PlacementName };
+  cookieSecret: string | undefined;
+  debug: boolean;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment into the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.ZOE_DATA_DIR);
+  return {
+    dataDir,
+    deployment: e.ZOE_DEPLOYMENT_NAME,
+    api: { host: e.ZOE_LISTEN_ADDRESS, port: e.ZOE_LISTEN_PORT },
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, uiPort: e.TEMPORAL_UI_PORT },
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgresPort: e.ZOE_PG_PORT,
+    authFile: e.ZOE_AUTH_FILE ?? join(dataDir, 'zoepass.csv'),
+    adminPassword: e.ZOE_ADMIN_PASSWORD,
+    limits: { maxMemoryBytes: e.ZOE_MAX_MEMORY_LIMIT * GiB, maxCores: e.ZOE_MAX_CORE_LIMIT },
+    network: { publishAddress: e.ZOE_PUBLISH_ADDRESS, externalAddress: e.ZOE_EXTERNAL_ADDRESS },
+    fsGroupId: e.ZOE_FS_GROUP_ID,
+    policy: { queue: e.ZOE_SCHEDULER_POLICY, placement: placementName(e.ZOE_PLACEMENT_POLICY) },
+    cookieSecret: e.ZOE_COOKIE_SECRET,
+    debug: e.ZOE_DEBUG,
+  };
+}
+
+/** The original's names (average, waterfill) are accepted as aliases. */
+function placementName(value: string): PlacementName {
+  if (value === 'average') return 'spread';
+  if (value === 'waterfill') return 'pack';
+  return value as PlacementName;
+}
