@@ -32,6 +32,8 @@ const EnvSchema = z.object({
   ZOE_MAX_CORE_LIMIT: z.coerce.number().positive().default(16),
   ZOE_PUBLISH_ADDRESS: z.string().min(1).default('127.0.0.1'),
   ZOE_EXTERNAL_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  ZOE_WORKSPACE_BASE_PATH: z.string().min(1).optional(),
+  ZOE_VOLUME_ALLOWLIST: z.string().default(''),
   ZOE_FS_GROUP_ID: z.coerce.number().int().min(0).default(5001),
   ZOE_SCHEDULER_POLICY: z.enum(['FIFO', 'SIZE', 'DYNSIZE']).default('FIFO'),
   ZOE_PLACEMENT_POLICY: z.enum(['spread', 'pack', 'random', 'average', 'waterfill']).default('spread'),
@@ -54,6 +56,10 @@ export interface ZoeConfig {
   limits: { maxMemoryBytes: number; maxCores: number };
   network: { publishAddress: string; externalAddress: string };
   fsGroupId: number;
+  /** Workspaces live in `<base>/<deployment>/<user>`, mounted at /mnt/workspace. */
+  workspaceBase: string;
+  /** Host paths (and what lies under them) that ZApp volumes may mount; empty: none. */
+  volumeAllowlist: string[];
   policy: { queue: 'FIFO' | 'SIZE' | 'DYNSIZE'; placement: PlacementName };
   cookieSecret: string | undefined;
   debug: boolean;
@@ -82,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
     limits: { maxMemoryBytes: e.ZOE_MAX_MEMORY_LIMIT * GiB, maxCores: e.ZOE_MAX_CORE_LIMIT },
     network: { publishAddress: e.ZOE_PUBLISH_ADDRESS, externalAddress: e.ZOE_EXTERNAL_ADDRESS },
     fsGroupId: e.ZOE_FS_GROUP_ID,
+    workspaceBase: resolve(e.ZOE_WORKSPACE_BASE_PATH ?? join(dataDir, 'workspaces')),
+    volumeAllowlist: e.ZOE_VOLUME_ALLOWLIST.split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => resolve(p)),
     policy: { queue: e.ZOE_SCHEDULER_POLICY, placement: placementName(e.ZOE_PLACEMENT_POLICY) },
     cookieSecret: e.ZOE_COOKIE_SECRET,
     debug: e.ZOE_DEBUG,

@@ -1,0 +1,22 @@
+// Activities are built by a factory from their dependencies, so the worker wires the real ones
+// once and tests can pass their own. Workflows import only the `Activities` type.
+import type pg from 'pg';
+import type { HostRegistry } from '../backends/docker/hosts.js';
+import type { Logger } from '../log/logger.js';
+import { createContainerActivities } from './containers.js';
+import { createRecordActivities } from './records.js';
+
+export interface ActivityDependencies {
+  pool: pg.Pool;
+  hosts: HostRegistry;
+  log: Logger;
+}
+
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    ...createRecordActivities(deps.pool),
+    ...createContainerActivities(deps.hosts, deps.log),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

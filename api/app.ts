@@ -1,0 +1,45 @@
+// The Koa application: the REST API under /api/0.7 (Zoe-compatible paths and JSON shapes), with
+// errors mapped to HTTP in one middleware and CORS that covers every method the API uses.
+import Router from '@koa/router';
+import Koa from 'koa';
+import { requireLogin } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { errorMiddleware, notFound } from './errors.js';
+import { executionRoutes } from './routes/executions.js';
+import { loggedInRoutes, publicRoutes } from './routes/misc.js';
+
+export const API_PREFIX = '/api/0.7';
+
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  app.use(errorMiddleware(deps.log));
+  app.use(async (ctx, next) => {
+    const origin = ctx.get('origin');
+    ctx.set('Access-Control-Allow-Origin', origin || '*');
+    ctx.set('Access-Control-Allow-Credentials', 'true');
+    ctx.set('Access-Control-Allow-Methods', 'OPTIONS, GET, POST, DELETE');
+    ctx.set('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+    if (ctx.method === 'OPTIONS') {
+      ctx.status = 204;
+      return;
+    }
+    await next();
+  });
+
+  const open = new Router({ prefix: API_PREFIX });
+  publicRoutes(open, deps);
+  const secured = new Router({ prefix: API_PREFIX });
+  secured.use(requireLogin({ pool: deps.pool, authFile: deps.config.authFile }));
+  loggedInRoutes(secured, deps);
+  executionRoutes(secured, deps);
+
+  app.use(open.routes());
+  app.use(open.allowedMethods());
+  app.use(secured.routes());
+  app.use(secured.allowedMethods());
+  app.use((ctx) => {
+    throw notFound(`${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}

@@ -1,0 +1,62 @@
+// Info, login, ZApp validation, services and scheduler statistics (spec §3.1).
+import type Router from '@koa/router';
+import { getExecution, getService } from '../../executions/repository.js';
+import { validateZApp } from '../../zapps/validate.js';
+import { schedulerWorkflowId } from '../../workflows/ids.js';
+import { snapshotQuery } from '../../workflows/messages.js';
+import { accountOf } from '../auth.js';
+import { readJson } from '../body.js';
+import { badRequest, notFound, unavailable } from '../errors.js';
+import { serviceJson, userJson } from '../serialize.js';
+import type { ApiDeps } from '../deps.js';
+import { parseId } from './ids.js';
+
+export const ZOE_VERSION = '2026.11';
+export const API_VERSION = '0.7';
+export const APPLICATION_FORMAT_VERSION = 3;
+
+export function publicRoutes(router: Router, deps: ApiDeps): void {
+  router.get('/info', (ctx) => {
+    ctx.body = {
+      version: ZOE_VERSION,
+      api_version: API_VERSION,
+      application_format_version: APPLICATION_FORMAT_VERSION,
+      deployment_name: deps.config.deployment,
+    };
+  });
+
+  router.post('/zapp_validate', async (ctx) => {
+    const result = validateZApp(await readJson(ctx), deps.config.limits);
+    if (!result.valid) {
+      throw badRequest(`invalid ZApp: ${result.errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ')}`,
+        result.errors[0]!.path, { errors: result.errors });
+    }
+    ctx.body = { validation: 'ok' };
+  });
+}
+
+export function loggedInRoutes(router: Router, deps: ApiDeps): void {
+  router.get('/login', (ctx) => {
+    ctx.body = { user: userJson(accountOf(ctx).user) };
+  });
+
+  router.get('/service/:id', async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const account = accountOf(ctx);
+    const service = await getService(deps.pool, id);
+    const execution = service && (await getExecution(deps.pool, service.execution_id));
+    if (!service || !execution || (execution.user_id !== account.user.id && !account.role.can_operate_others)) {
+      throw notFound(`service ${id}`);
+    }
+    ctx.body = serviceJson(service);
+  });
+
+  router.get('/statistics/scheduler', async (ctx) => {
+    try {
+      const snapshot = await deps.temporal.workflow.getHandle(schedulerWorkflowId(deps.config.deployment)).query(snapshotQuery);
+      ctx.body = snapshot;
+    } catch (error) {
+      throw unavailable(`the scheduler did not answer (${(error as Error).message})`);
+    }
+  });
+}

@@ -1,0 +1,123 @@
+// Creating, starting, watching and removing one execution's containers on a Docker host.
+// Every operation is idempotent: names derive from the execution and the instance, so a retry
+// finds the container a previous attempt created instead of making a second one.
+import type Docker from 'dockerode';
+import type { ContainerCreateOptions } from 'dockerode';
+import type { InstancePlan } from '../../workflows/types.js';
+import { classifyStartError, isConflict, isNotFound, isNotModified } from './errors.js';
+import type { DockerHost } from './hosts.js';
+import { containerLabels, containerName, LABEL, labelFilter, splitCommand } from './naming.js';
+
+export interface StartRequest {
+  executionId: number;
+  executionName: string;
+  deployment: string;
+  owner: string;
+  instance: InstancePlan;
+  network: string;
+}
+
+export interface PublishedPort {
+  internalName: string;
+  hostIp: string;
+  hostPort: number;
+}
+
+export interface StartedContainer {
+  backendId: string;
+  externalAddress: string;
+  ports: PublishedPort[];
+}
+
+export async function ensureNetwork(host: DockerHost, name: string, labels: Record<string, string>): Promise<void> {
+  const existing = await host.docker.listNetworks({ filters: { name: [name] } });
+  if (existing.some((n) => n.Name === name)) return;
+  try {
+    await host.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+  } catch (error) {
+    if (!isConflict(error)) throw error;
+  }
+}
+
+export function createOptions(request: StartRequest, host: DockerHost): ContainerCreateOptions {
+  const { instance, network } = request;
+  const plan = instance.container;
+  const exposed = Object.fromEntries(plan.ports.map((p) => [p.internalName, {}]));
+  const bindings = Object.fromEntries(plan.ports.map((p) => [p.internalName, [{ HostIp: host.publishAddress, HostPort: '' }]]));
+  return {
+    name: containerName(instance.instance, request.executionId, request.deployment),
+    Hostname: plan.dnsName,
+    Image: plan.image,
+    ...(plan.command !== null ? { Cmd: splitCommand(plan.command) } : {}),
+    ...(plan.workDir ? { WorkingDir: plan.workDir } : {}),
+    Env: plan.environment.map(([k, v]) => `${k}=${v}`),
+    Labels: containerLabels({
+      deployment: request.deployment, executionId: request.executionId, executionName: request.executionName,
+      instance: instance.instance, serviceId: instance.serviceId, owner: request.owner,
+    }),
+    ExposedPorts: exposed,
+    HostConfig: {
+      Memory: instance.memory,
+      NanoCpus: Math.max(1, Math.round(instance.cores * 1e9)),
+      // busybox or a shell as PID 1 ignores SIGTERM: an init process makes stops immediate.
+      Init: true,
+      PortBindings: bindings,
+      Binds: plan.volumes.map((v) => `${v.hostPath}:${v.containerPath}:${v.readOnly ? 'ro' : 'rw'}`),
+      NetworkMode: network,
+      ...(plan.shmBytes ? { ShmSize: plan.shmBytes } : {}),
+      Privileged: false,
+      RestartPolicy: { Name: 'no' },
+    },
+    NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [plan.dnsName, instance.instance] } } },
+  };
+}
+
+/** Creates (or finds) and starts the container; a container that already ran and exited is left as it is. */
+export async function startContainer(host: DockerHost, request: StartRequest): Promise<StartedContainer> {
+  const options = createOptions(request, host);
+  const what = `starting ${request.instance.instance}`;
+  let container: Docker.Container;
+  try {
+    container = await host.docker.createContainer(options);
+  } catch (error) {
+    if (!isConflict(error)) throw classifyStartError(error, what, options.Image ?? '');
+    container = host.docker.getContainer(options.name!);
+  }
+  const before = await container.inspect();
+  const neverStarted = before.State.Status === 'created';
+  if (neverStarted) {
+    try {
+      await container.start();
+    } catch (error) {
+      if (!isNotModified(error)) throw classifyStartError(error, what, options.Image ?? '');
+    }
+  }
+  const after = await container.inspect();
+  const ports: PublishedPort[] = [];
+  for (const port of request.instance.container.ports) {
+    const binding = after.NetworkSettings.Ports?.[port.internalName]?.[0];
+    if (binding) ports.push({ internalName: port.internalName, hostIp: binding.HostIp, hostPort: Number(binding.HostPort) });
+  }
+  return { backendId: after.Id, externalAddress: host.externalAddress, ports };
+}
+
+/** Removes every container (and the network) of one execution on this host; returns the instances removed. */
+export async function removeExecution(host: DockerHost, deployment: string, executionId: number, network: string): Promise<string[]> {
+  const listed = await host.docker.listContainers({ all: true, filters: labelFilter(deployment, executionId) });
+  await Promise.all(listed.map((c) => removeById(host, c.Id)));
+  try {
+    await host.docker.getNetwork(network).remove();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return listed.map((c) => c.Labels[LABEL.service] ?? '').filter((name) => name !== '');
+}
+
+export async function removeById(host: DockerHost, id: string): Promise<void> {
+  try {
+    await host.docker.getContainer(id).remove({ force: true });
+  } catch (error) {
+    // Already gone, or already being removed by a concurrent attempt: the goal is reached.
+    if (!isNotFound(error) && !isConflict(error)) throw error;
+  }
+}

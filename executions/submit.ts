@@ -1,0 +1,119 @@
+// Submitting an execution: validate, check volumes, feasibility and quota, then store the records
+// and start the workflow in one transaction. The row is committed only once Temporal has accepted
+// the workflow, so a refused or failed submission leaves nothing behind.
+import type { Client } from '@temporalio/client';
+import type pg from 'pg';
+import { z } from 'zod';
+import { badRequest, conflict, unavailable, ZoeError } from '../api/errors.js';
+import type { ZoeConfig } from '../config/config.js';
+import { inTransaction } from '../db/pool.js';
+import { checkFeasible } from '../scheduler/feasibility.js';
+import type { AuthenticatedUser } from '../users/repository.js';
+import { validateZApp } from '../zapps/validate.js';
+import { expandInstances } from '../zapps/instances.js';
+import type { ZApp } from '../zapps/schema.js';
+import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../workflows/ids.js';
+import { snapshotQuery } from '../workflows/messages.js';
+import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../workflows/search-attributes.js';
+import { executionInput, planInstances } from './plan.js';
+import { quotaRefusal } from './quota.js';
+import { activeUsage, insertExecution, insertServices } from './repository.js';
+
+export const StartRequestSchema = z.strictObject({
+  application: z.unknown().refine((v) => v !== undefined, 'the ZApp description is required'),
+  name: z.string().min(1, 'the execution name is required').max(128, 'the execution name is at most 128 characters'),
+});
+
+export interface SubmitDeps {
+  config: ZoeConfig;
+  pool: pg.Pool;
+  temporal: Client;
+}
+
+export async function submitExecution(deps: SubmitDeps, account: AuthenticatedUser, body: unknown): Promise<number> {
+  const request = StartRequestSchema.safeParse(body);
+  if (!request.success) {
+    const issue = request.error.issues[0]!;
+    throw badRequest(issue.message, issue.path.join('.') || undefined);
+  }
+  const validation = validateZApp(request.data.application, deps.config.limits);
+  if (!validation.valid) {
+    const first = validation.errors[0]!;
+    const fieldOf = (path: string) => (path ? `application.${path}` : 'application');
+    throw badRequest(`invalid ZApp: ${validation.errors.map((e) => `${fieldOf(e.path)}: ${e.message}`).join('; ')}`,
+      fieldOf(first.path), { errors: validation.errors });
+  }
+  const zapp = validation.zapp;
+  checkVolumes(zapp, deps.config.volumeAllowlist);
+  const specs = expandInstances(zapp);
+  await checkFeasibility(deps, zapp, specs);
+
+  const usage = await activeUsage(deps.pool, account.user.id);
+  const refusal = quotaRefusal(account.quota, usage, specs, account.role.name === 'guest');
+  if (refusal) throw conflict(refusal);
+
+  const submittedAt = new Date();
+  return inTransaction(deps.pool, async (db) => {
+    const executionId = await insertExecution(db, { name: request.data.name, userId: account.user.id, description: zapp, submittedAt });
+    const serviceIds = await insertServices(db, executionId, zapp, specs);
+    const ctx = {
+      executionId, executionName: request.data.name, deployment: deps.config.deployment,
+      owner: { id: account.user.id, username: account.user.username, fsUid: account.user.fs_uid },
+      fsGroupId: deps.config.fsGroupId, workspaceBase: deps.config.workspaceBase,
+      runtimeLimitHours: account.quota.runtime_limit, submittedAt: submittedAt.getTime(),
+    };
+    const input = executionInput(zapp, planInstances(zapp, serviceIds, ctx), ctx);
+    try {
+      await deps.temporal.workflow.start('executionWorkflow', {
+        workflowId: executionWorkflowId(deps.config.deployment, executionId),
+        taskQueue: taskQueue(deps.config.deployment),
+        args: [input],
+        typedSearchAttributes: [
+          { key: ZoeOwner, value: account.user.username },
+          { key: ZoeZApp, value: zapp.name },
+          { key: ZoeState, value: 'submitted' },
+          { key: ZoeDeployment, value: deps.config.deployment },
+        ],
+      });
+    } catch (error) {
+      throw unavailable(`the workflow engine did not accept the execution (${(error as Error).message}); try again shortly`);
+    }
+    return executionId;
+  });
+}
+
+/** ZApp volumes may mount only host paths an administrator allowed (ZOE_VOLUME_ALLOWLIST). */
+function checkVolumes(zapp: ZApp, allowlist: string[]): void {
+  zapp.services.forEach((service, s) => {
+    service.volumes.forEach((volume, v) => {
+      const allowed = allowlist.some((root) => volume.path === root || volume.path.startsWith(`${root.replace(/\/$/, '')}/`));
+      if (!allowed || volume.path.split('/').includes('..')) {
+        throw badRequest(`the host path ${volume.path} is not one an administrator allowed for ZApp volumes` +
+          (allowlist.length ? ` (allowed: ${allowlist.join(', ')})` : ' (none are allowed on this deployment)'),
+        `application.services[${s}].volumes[${v}].path`);
+      }
+    });
+  });
+}
+
+/** A request that cannot fit even on an empty pool is refused now rather than queued forever. */
+async function checkFeasibility(deps: SubmitDeps, zapp: ZApp, specs: ReturnType<typeof expandInstances>): Promise<void> {
+  let hosts;
+  try {
+    const scheduler = deps.temporal.workflow.getHandle(schedulerWorkflowId(deps.config.deployment));
+    hosts = (await scheduler.query(snapshotQuery)).hosts;
+  } catch (error) {
+    if (error instanceof ZoeError) throw error;
+    throw unavailable('the scheduler is not running yet (is the worker up?); try again shortly');
+  }
+  if (hosts.length === 0) return; // inventory not read yet: the scheduler itself refuses later if needed
+  const verdict = checkFeasible({
+    executionId: 0, submittedAt: 0, size: zapp.size,
+    instances: specs.map((s) => ({ instance: s.instance, memory: s.memory, cores: s.cores, labels: s.labels, essential: s.essential })),
+  }, hosts.map((h) => ({ ...h, online: true })));
+  if (!verdict.feasible) {
+    const service = zapp.services.findIndex((s) => verdict.instance.startsWith(s.name) && specs.some((i) => i.instance === verdict.instance && i.service === s.name));
+    throw badRequest(`this execution can never run here: ${verdict.reason}`,
+      service >= 0 ? `application.services[${service}].resources` : 'application');
+  }
+}

@@ -1,0 +1,93 @@
+// A whole Zoe in the test process: the real worker and the real API (on a random port) over the
+// shared real components, in a deployment of its own so test files do not see each other's
+// executions, records or containers.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import Docker from 'dockerode';
+import type pg from 'pg';
+import { createApp } from '../../api/app.js';
+import { HostRegistry, localHost } from '../../backends/docker/hosts.js';
+import { labelFilter } from '../../backends/docker/naming.js';
+import { loadConfig, type ZoeConfig } from '../../config/config.js';
+import { migrate } from '../../db/migrate.js';
+import { createPool } from '../../db/pool.js';
+import { createLogger } from '../../log/logger.js';
+import { ensureAdmin } from '../../users/bootstrap.js';
+import { buildWorkflowBundle, createZoeWorker, ensureScheduler } from '../../worker/worker.js';
+import { infraForThisFile, type SharedInfra } from './infra.js';
+
+export interface TestStack {
+  config: ZoeConfig;
+  apiUrl: string;
+  adminPassword: string;
+  pool: pg.Pool;
+  temporal: Client;
+  docker: Docker;
+  worker: Worker;
+  /** Containers of this stack's deployment, running or not. */
+  containers(executionId?: number): Promise<Docker.ContainerInfo[]>;
+  stop(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let runtimeInstalled = false;
+
+export async function startTestStack(options: { users?: string; env?: Record<string, string> } = {}): Promise<TestStack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const infra: SharedInfra = await infraForThisFile();
+  const dataDir = mkdtempSync(join(tmpdir(), 'zoe-stack-'));
+  const authFile = join(dataDir, 'zoepass.csv');
+  writeFileSync(authFile, options.users ?? 'alice,alice-pass,user\nbob,bob-pass,user\ngus,gus-pass,guest\n');
+  const adminPassword = `admin-${randomBytes(6).toString('hex')}`;
+  const config = loadConfig({
+    ZOE_DATA_DIR: dataDir,
+    ZOE_DEPLOYMENT_NAME: `t${randomBytes(4).toString('hex')}`,
+    TEMPORAL_ADDRESS: infra.temporalAddress,
+    DATABASE_URL: infra.databaseUrl,
+    ZOE_AUTH_FILE: authFile,
+    ZOE_ADMIN_PASSWORD: adminPassword,
+    ...options.env,
+  });
+  const log = createLogger(`test/${config.deployment}`, 'warn');
+  const pool = createPool(infra.databaseUrl, config.deployment);
+  await migrate(pool, config.deployment);
+  await ensureAdmin(pool, adminPassword);
+
+  const hosts = new HostRegistry([localHost(config.network)]);
+  const nativeConnection = await NativeConnection.connect({ address: infra.temporalAddress });
+  bundle ??= buildWorkflowBundle();
+  const worker = await createZoeWorker({ config, pool, hosts, log, connection: nativeConnection, workflowBundle: await bundle });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: infra.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  await ensureScheduler(temporal, config);
+
+  const server = createApp({ config, pool, temporal, log }).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0.7`;
+  const docker = new Docker();
+
+  return {
+    config, apiUrl, adminPassword, pool, temporal, docker, worker,
+    containers: (executionId) => docker.listContainers({ all: true, filters: labelFilter(config.deployment, executionId) }),
+    stop: async () => {
+      await new Promise((resolve) => server.close(resolve));
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      const leftovers = await docker.listContainers({ all: true, filters: labelFilter(config.deployment) });
+      await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+      await pool.end();
+      await infra.stop();
+    },
+  };
+}

@@ -1,0 +1,190 @@
+// One workflow per execution: queue for admission, start the essential services group by group in
+// `startup_order`, watch them, and on any ending (essential service exited, kill, runtime limit,
+// start failure, cancellation) tear everything down in a non-cancellable scope and give the
+// resources back to the scheduler exactly once.
+import {
+  CancellationScope, condition, isCancellation, proxyActivities, setHandler, upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { Placement } from '../scheduler/types.js';
+import { describeFailure, type EndRequest, startupGroups } from './execution-helpers.js';
+import {
+  admittedSignal, growSignal, killSignal, progressQuery, refusedSignal, shrinkSignal,
+} from './messages.js';
+import { connectScheduler } from './scheduler-link.js';
+import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from './search-attributes.js';
+import type { ExecutionInput, ExecutionOutcome, ExecutionStatus, InstancePlan } from './types.js';
+
+const records = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const starter = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 8,
+    nonRetryableErrorTypes: ['ImageNotFound', 'InvalidContainerSpec'],
+  },
+});
+// Teardown and watching retry without limit: an engine that does not answer is waited for,
+// never mistaken for a dead service.
+const enduring = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+/** The watch activity returns at least this often, so a long execution keeps a small history. */
+const WATCH_SLICE_MS = 60 * 60 * 1000;
+
+export async function executionWorkflow(input: ExecutionInput): Promise<ExecutionOutcome> {
+  const { executionId } = input;
+  const plans = new Map(input.instances.map((i) => [i.instance, i]));
+  const scheduler = connectScheduler(input.deployment);
+  let status: ExecutionStatus = 'submitted';
+  let seq = 0;
+  let admitted: Placement[] | undefined;
+  let refusal: string | undefined;
+  let end: EndRequest | undefined;
+  // Read through a function: signal handlers change `end` between awaits, which narrowing cannot see.
+  const ended = (): EndRequest | undefined => end;
+  let finalReason: string | undefined;
+  const grants: Placement[] = [];
+  const shrinks: string[] = [];
+  const running = new Map<string, string>(); // instance -> host
+
+  setHandler(killSignal, ({ reason }) => void (end ??= { kind: 'kill', reason }));
+  setHandler(admittedSignal, ({ placements }) => void (admitted ??= placements));
+  setHandler(refusedSignal, ({ reason }) => void (refusal ??= reason));
+  setHandler(growSignal, ({ placements }) => void grants.push(...placements));
+  setHandler(shrinkSignal, ({ placements }) => void shrinks.push(...placements.map((p) => p.instance)));
+  setHandler(progressQuery, () => ({ status, reason: finalReason, runningInstances: [...running.keys()] }));
+
+  upsertSearchAttributes([
+    { key: ZoeOwner, value: input.owner.username },
+    { key: ZoeZApp, value: input.zappName },
+    { key: ZoeDeployment, value: input.deployment },
+  ]);
+
+  let outcome: ExecutionOutcome;
+  try {
+    await setStatus('queued', 'waiting for the scheduler to admit the essential services');
+    await scheduler.submit(executionId, input);
+    await condition(() => admitted !== undefined || refusal !== undefined || end !== undefined);
+    if (refusal !== undefined) outcome = { status: 'error', reason: refusal };
+    else if (admitted === undefined) outcome = { status: 'terminated', reason: end?.reason ?? 'ended before admission' };
+    else outcome = await runAdmitted(admitted);
+  } catch (error) {
+    outcome = isCancellation(error)
+      ? { status: 'terminated', reason: 'execution workflow cancelled' }
+      : { status: 'error', reason: describeFailure(error) };
+  }
+  finalReason = outcome.reason;
+  await CancellationScope.nonCancellable(() => tearDown(outcome));
+  return outcome;
+
+  async function setStatus(next: ExecutionStatus, message: string, times: { timeStart?: boolean; timeEnd?: boolean } = {}) {
+    status = next;
+    upsertSearchAttributes([{ key: ZoeState, value: next }]);
+    const errorMessage = times.timeEnd ? message : undefined;
+    await records.recordStatus({ executionId, seq: ++seq, status: next, message, errorMessage, ...times });
+  }
+
+  async function runAdmitted(placements: Placement[]): Promise<ExecutionOutcome> {
+    await setStatus('starting', 'essential services admitted; starting them');
+    const hostOf = new Map(placements.map((p) => [p.instance, p.host]));
+    for (const group of startupGroups(input.instances.filter((i) => i.essential))) {
+      if (end) return { status: 'terminated', reason: end.reason };
+      await Promise.all(group.map((plan) => startInstance(plan, hostOf.get(plan.instance))));
+    }
+    if (end) return { status: 'terminated', reason: end.reason };
+    await setStatus('running', 'all essential services are running', { timeStart: true });
+    return watch();
+  }
+
+  async function startInstance(plan: InstancePlan, host: string | undefined): Promise<void> {
+    if (host === undefined) throw new Error(`the scheduler sent no placement for ${plan.instance}`);
+    await recordService(plan, { status: 'starting', backendStatus: 'undefined', host, message: `starting ${plan.instance} on ${host}` });
+    const started = await starter.startContainer({
+      executionId, executionName: input.name, deployment: input.deployment, owner: input.owner.username, instance: plan, host,
+    });
+    running.set(plan.instance, host);
+    await recordService(plan, {
+      status: 'active', backendStatus: 'started', host, backendId: started.backendId, ip: started.externalAddress,
+      ports: started.ports, message: `${plan.instance} started on ${host}`,
+    });
+  }
+
+  /** Starts granted elastic instances and stops shrunk ones, between two watches. */
+  async function applyElasticChanges(): Promise<void> {
+    while (shrinks.length > 0) {
+      const instance = shrinks.shift()!;
+      const plan = plans.get(instance);
+      const host = running.get(instance);
+      if (!plan || plan.essential || host === undefined) continue;
+      await enduring.removeContainer({ executionId, deployment: input.deployment, instance, host });
+      running.delete(instance);
+      await recordService(plan, { status: 'inactive', backendStatus: 'destroyed', message: `${instance} given back to the scheduler` });
+      await scheduler.releaseInstances(executionId, [instance]);
+    }
+    while (grants.length > 0 && !end) {
+      const grant = grants.shift()!;
+      const plan = plans.get(grant.instance);
+      if (plan && !running.has(plan.instance)) await startInstance(plan, grant.host);
+    }
+  }
+
+  async function watch(): Promise<ExecutionOutcome> {
+    const deadline = input.runtimeLimitMs > 0 ? Date.now() + input.runtimeLimitMs : undefined;
+    const watched = input.instances.filter((i) => i.essential).map((i) => ({ instance: i.instance, host: running.get(i.instance)! }));
+    for (;;) {
+      await applyElasticChanges();
+      if (end) return { status: 'terminated', reason: end.reason };
+      const slice = deadline === undefined ? WATCH_SLICE_MS : Math.min(WATCH_SLICE_MS, Math.max(0, deadline - Date.now()));
+      const scope = new CancellationScope();
+      let settled = false;
+      let exit: Awaited<ReturnType<Activities['waitForEssentialExit']>> = null;
+      const watching = scope
+        .run(() => enduring.waitForEssentialExit({ executionId, deployment: input.deployment, instances: watched, maxWaitMs: slice }))
+        .then((report) => void (exit = report), (error: unknown) => {
+          if (!isCancellation(error)) throw error;
+        })
+        .finally(() => void (settled = true));
+      await condition(() => settled || end !== undefined || grants.length > 0 || shrinks.length > 0);
+      if (!settled) scope.cancel();
+      await watching;
+      const request = ended();
+      if (request) return { status: 'terminated', reason: request.reason };
+      if (exit !== null) return serviceExited(exit);
+      if (deadline !== undefined && Date.now() >= deadline) return { status: 'terminated', reason: 'Run time quota exceeded' };
+    }
+  }
+
+  async function serviceExited(exit: NonNullable<Awaited<ReturnType<Activities['waitForEssentialExit']>>>): Promise<ExecutionOutcome> {
+    const plan = plans.get(exit.instance);
+    if (plan) {
+      running.delete(exit.instance);
+      await recordService(plan, {
+        status: 'inactive', backendStatus: exit.oomKilled ? 'oom-killed' : 'dead', exitCode: exit.exitCode, message: exit.description,
+      });
+    }
+    return { status: 'terminated', reason: exit.description };
+  }
+
+  async function tearDown(result: ExecutionOutcome): Promise<void> {
+    if (status !== 'queued' && status !== 'submitted') await setStatus('cleaning up', `cleaning up: ${result.reason}`);
+    const removed = await enduring.removeExecutionContainers({ executionId, deployment: input.deployment });
+    for (const instance of new Set([...removed, ...running.keys()])) {
+      const plan = plans.get(instance);
+      if (plan) await recordService(plan, { status: 'inactive', backendStatus: 'destroyed', message: `${instance} removed` });
+    }
+    running.clear();
+    await scheduler.release(executionId);
+    await setStatus(result.status, result.reason, { timeEnd: true });
+  }
+
+  async function recordService(plan: InstancePlan, change: Omit<Parameters<Activities['recordService']>[0], 'executionId' | 'seq' | 'serviceId' | 'instance'>) {
+    await records.recordService({ executionId, seq: ++seq, serviceId: plan.serviceId, instance: plan.instance, ...change });
+  }
+}
