@@ -16,7 +16,9 @@ const key = (executionId: number, instance: string): string => `${executionId}/$
 
 /**
  * Decides one pass. Pure: the same input gives a deep-equal decision, and the input is never
- * mutated (the decision holds fresh objects only).
+ * mutated (the decision holds fresh objects only). Inputs are trusted, not validated: finite
+ * non-negative numbers, host names unique (placements go to the first host of a name), instance
+ * names unique within an execution.
  *
  * State read from the input:
  * - An execution is *admitted* when it is listed in `admitted` or holds an essential placement. Queued admitted

@@ -109,7 +109,8 @@ export type Shortage =
    * Usable hosts exist but none has room. `memory`/`cores` say which resource is short: the
    * instance needs more than the best host offers of it (both true: both are short; both false:
    * each is available somewhere, never together on one host). `best*` are the hosts offering the
-   * most of each resource (null when no host is usable). `placedBefore` counts the essential
+   * most of each resource (null when no host is usable); capacity held by elastic instances counts
+   * as free, since essentials may reclaim it. `placedBefore` counts the essential
    * instances of the same gang already tentatively placed when this one failed.
    */
   | {
