@@ -153,8 +153,8 @@ function parameterMismatch(zapp: ZApp, parameters: readonly ShopParameter[]): st
     const found = parameter.kind === 'environment'
       ? zapp.services.some((service) => service.environment.some(([name]) => name === parameter.name))
       : zapp.services.some((service) => service.name === parameter.name);
-    const target = parameter.kind === 'environment' ? 'environment variable' : 'service';
-    if (!found) return `the ${parameter.kind} parameter "${parameter.name}" names a ${target} that the ZApp does not have`;
+    const target = parameter.kind === 'environment' ? 'an environment variable' : 'a service';
+    if (!found) return `the ${parameter.kind} parameter "${parameter.name}" names ${target} that the ZApp does not have`;
   }
   return undefined;
 }
