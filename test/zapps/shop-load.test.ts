@@ -48,6 +48,14 @@ void describe('loading the reference shop', () => {
     assert.deepEqual(boinc?.parameters.map((p) => [p.name, p.type, p.default]), [['PROJECT_URL', 'string', 'www.worldcommunitygrid.org'], ['PROJECT_KEY', 'string', null]]);
     assert.equal(shop.zapps.find((z) => z.id === 'zapp-spark-1')?.zapp.name, 'clouds');
   });
+
+  void it('hands out frozen ZApps, since the shop is shared by every request', async () => {
+    const shop = await loadShop(shopDir, limits);
+    const services = shop.zapps[0]?.zapp.services;
+    assert.ok(services?.[0]);
+    assert.throws(() => { services[0]!.total_count = 5; }, TypeError);
+    assert.throws(() => services.push(services[0]!), TypeError);
+  });
 });
 
 void describe('shop problems stay local', () => {

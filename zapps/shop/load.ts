@@ -130,7 +130,9 @@ async function loadEntry(root: string, folderPath: string, folder: string, index
   const withDefaults = applyParameters(validation.zapp, entry, {}, limits);
   if (!withDefaults.valid) throw new ShopFileError(`the parameter defaults do not give a valid ZApp: ${joinProblems(withDefaults.errors)}`);
 
-  return {
+  // The shop is shared by every request: freeze what it hands out so that a caller changing a
+  // ZApp in place (instead of through applyParameters) fails loudly instead of leaking to others.
+  return deepFreeze({
     id: `${folder}-${index}`,
     folder,
     index,
@@ -144,7 +146,18 @@ async function loadEntry(root: string, folderPath: string, folder: string, index
     enabledFor: entry.enabled_for,
     disabledFor: entry.disabled_for,
     ...(entry.guest_access === undefined ? {} : { guestAccess: entry.guest_access }),
-  };
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (typeof node !== 'object' || node === null || Object.isFrozen(node)) continue;
+    Object.freeze(node);
+    pending.push(...(Object.values(node) as unknown[]));
+  }
+  return value;
 }
 
 /** A parameter that changes nothing is a manifest mistake (the original ignored it silently). */
