@@ -1,6 +1,6 @@
 // The Koa application: the REST API under /api/0.7 (Zoe-compatible paths and JSON shapes), with
 // errors mapped to HTTP in one middleware and CORS that covers every method the API uses.
-import Router from '@koa/router';
+import { Router } from '@koa/router';
 import Koa from 'koa';
 import { requireLogin } from './auth.js';
 import type { ApiDeps } from './deps.js';

@@ -10,11 +10,15 @@ export function schemaName(deployment: string): string {
 }
 
 export function createPool(url: string, deployment: string, max = 10): pg.Pool {
-  return new pg.Pool({
+  const pool = new pg.Pool({
     connectionString: url,
     max,
     options: `-c search_path=${schemaName(deployment)},public`,
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process:
+  // the pool replaces it, and a query in flight fails and is retried by its caller.
+  pool.on('error', () => undefined);
+  return pool;
 }
 
 /** Runs `work` in a transaction: committed when it resolves, rolled back when it throws. */

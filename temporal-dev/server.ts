@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Logger } from '../log/logger.js';
+import { commandLine, isAlive, readPid, stopPid, writePid } from '../stack/pidfile.js';
 import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
 
 export interface DevServerOptions {
@@ -19,6 +20,8 @@ export interface DevServerOptions {
   namespace: string;
   /** Trade durability for speed (test runs): WAL and synchronous=OFF. */
   fastSqlite?: boolean;
+  /** Where the started server's pid is kept, so a start after a crash adopts it (and stops it later). */
+  pidFile?: string;
 }
 
 export interface DevServer {
@@ -34,8 +37,13 @@ export async function startDevServer(options: DevServerOptions, log: Logger): Pr
   const address = `${options.ip}:${options.port}`;
   const uiUrl = options.uiPort === undefined ? undefined : `http://${options.ip}:${options.uiPort}`;
   if (await answers(address, 1_000)) {
-    log.info(`reusing the Temporal server already answering on ${address}`);
     await ensureSearchAttributes(address, options.namespace, log);
+    const leftover = options.pidFile ? readPid(options.pidFile) : undefined;
+    if (leftover !== undefined && isAlive(leftover) && commandLine(leftover).includes('start-dev')) {
+      log.info(`adopting the Temporal dev server a previous start left running (pid ${leftover})`);
+      return { address, uiUrl, reused: false, pid: leftover, stop: () => stopPid(leftover) };
+    }
+    log.info(`reusing the Temporal server already answering on ${address}`);
     return { address, uiUrl, reused: true, pid: undefined, stop: () => Promise.resolve() };
   }
 
@@ -62,6 +70,7 @@ export async function startDevServer(options: DevServerOptions, log: Logger): Pr
     throw new Error(`the Temporal dev server did not come up on ${address}; see ${options.logFile}`);
   }
   await ensureSearchAttributes(address, options.namespace, log);
+  if (options.pidFile && child.pid) writePid(options.pidFile, child.pid);
   return {
     address,
     uiUrl,

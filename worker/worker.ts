@@ -1,8 +1,8 @@
 // The worker hosts the workflows and the activities on the deployment's task queue, and makes
 // sure the scheduler singleton runs.
 import { createRequire } from 'node:module';
-import { Client, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
+import { type Client, WorkflowIdConflictPolicy } from '@temporalio/client';
+import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
 import type pg from 'pg';
 import { createActivities } from '../activities/index.js';
 import type { HostRegistry } from '../backends/docker/hosts.js';

@@ -49,7 +49,7 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   let end: EndRequest | undefined;
   // Read through a function: signal handlers change `end` between awaits, which narrowing cannot see.
   const ended = (): EndRequest | undefined => end;
-  let finalReason: string | undefined;
+  let finalReason: string | undefined = undefined;
   const grants: Placement[] = [];
   const shrinks: string[] = [];
   const running = new Map<string, string>(); // instance -> host

@@ -97,7 +97,9 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
       now: Date.now(),
       seed: state.seed++,
       admitted: [...admittedIds],
+      headBypass: state.headBypass ?? null,
     });
+    state.headBypass = decision.headBypass;
     waiting = decision.waiting.map((w) => ({ executionId: w.executionId, position: w.position, reason: w.reason }));
     const workflowOf = new Map(state.queue.map((q) => [q.request.executionId, q.workflowId]));
     for (const a of state.admitted) workflowOf.set(a.executionId, a.workflowId);

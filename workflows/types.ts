@@ -1,6 +1,6 @@
 // The data the execution workflow carries: plain JSON, computed once at submit time by the API, so
 // the workflow never needs to re-read the ZApp or render templates (deterministic replay).
-import type { HostCapacity, Placement, PlacementPolicy, QueuePolicy } from '../scheduler/types.js';
+import type { ExecutionRequest, HeadBypass, HostCapacity, Placement, PlacementPolicy, QueuePolicy } from '../scheduler/types.js';
 
 export type ExecutionStatus =
   | 'submitted' | 'queued' | 'starting' | 'running' | 'cleaning up' | 'terminated' | 'error';
@@ -82,7 +82,7 @@ export interface SchedulerInput {
 
 export interface QueuedExecution {
   workflowId: string;
-  request: import('../scheduler/types.js').ExecutionRequest;
+  request: ExecutionRequest;
 }
 
 export interface SchedulerCarry {
@@ -92,5 +92,6 @@ export interface SchedulerCarry {
   admitted: Array<{ executionId: number; workflowId: string }>;
   hosts: HostCapacity[];
   seed: number;
-  decisionState?: unknown;
+  /** How often the blocked head of the queue was bypassed: the starvation bound spans passes. */
+  headBypass?: HeadBypass | null;
 }

@@ -1,6 +1,5 @@
 // REST routes for executions (spec §3.1 rows 20–25), plus the execution's event history.
-import type Router from '@koa/router';
-import type { Context } from 'koa';
+import type { Router, RouterContext } from '@koa/router';
 import { z } from 'zod';
 import {
   eventsOf, getExecution, listExecutions, portsOf, servicesOf, type ExecutionRow,
@@ -33,7 +32,7 @@ const ListQuerySchema = z.strictObject({
 
 export function executionRoutes(router: Router, deps: ApiDeps): void {
   /** The execution if the caller may see it; someone else's is "not found", exactly like a missing one. */
-  async function visibleExecution(ctx: Context): Promise<ExecutionRow> {
+  async function visibleExecution(ctx: RouterContext): Promise<ExecutionRow> {
     const id = parseId(ctx.params.id);
     const account = accountOf(ctx);
     const row = await getExecution(deps.pool, id);

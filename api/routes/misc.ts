@@ -1,5 +1,5 @@
 // Info, login, ZApp validation, services and scheduler statistics (spec §3.1).
-import type Router from '@koa/router';
+import type { Router } from '@koa/router';
 import { getExecution, getService } from '../../executions/repository.js';
 import { validateZApp } from '../../zapps/validate.js';
 import { schedulerWorkflowId } from '../../workflows/ids.js';

@@ -1,0 +1,189 @@
+// Execution commands: start, ls, get, app-get, kill (the original's exec-* and terminate).
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { findJsonSyntaxError } from '../../zapps/json-syntax.js';
+import { CliError } from '../errors.js';
+import { bytes, localTime, printJson, progress, table } from '../output.js';
+import type { ApiError, ZoeClient } from '../client.js';
+
+export interface ExecutionJson {
+  id: number;
+  user_id: number;
+  name: string;
+  description: { name: string; services: unknown[] };
+  status: string;
+  error_message: string | null;
+  time_submit: number;
+  time_start: number | null;
+  time_end: number | null;
+  services: number[];
+  size: number;
+}
+
+interface ServiceJson {
+  id: number;
+  name: string;
+  essential: boolean;
+  status: string;
+  backend_status: string;
+  backend_host: string | null;
+  error_message: string | null;
+  exit_code: number | null;
+}
+
+const FINAL = new Set(['terminated', 'error']);
+
+export function readZAppFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch {
+    const where = findJsonSyntaxError(text);
+    throw new CliError(`${path} is not valid JSON${where ? `: ${where.reason} at line ${where.line}, column ${where.column}` : ''}`, 2);
+  }
+}
+
+/** Polls the execution until `until` holds, showing each status change. */
+export async function waitForStatus(client: ZoeClient, id: number, until: (e: ExecutionJson) => boolean, quiet: boolean): Promise<ExecutionJson> {
+  const spinner = progress(!quiet);
+  try {
+    for (;;) {
+      const execution = await client.request<ExecutionJson>('GET', `/execution/${id}`);
+      spinner.update(`execution ${id}: ${execution.status}`);
+      if (until(execution)) return execution;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    spinner.done();
+  }
+}
+
+export function registerExecutionCommands(program: Command, client: () => ZoeClient): void {
+  program.command('start')
+    .description('start an execution of a ZApp description file')
+    .argument('<name>', 'a name for this execution')
+    .argument('<zapp-file>', 'ZApp description (JSON, format version 3)')
+    .option('-w, --wait', 'wait until the execution is running (or has ended)')
+    .option('-s, --synchronous', 'same as --wait (the original CLI\'s flag)')
+    .option('-r, --running', 'accepted for compatibility: --wait already returns once running')
+    .option('--json', 'print the result as JSON')
+    .action(async (name: string, file: string, opts: { wait?: boolean; synchronous?: boolean; json?: boolean }) => {
+      const application = readZAppFile(file);
+      let id: number;
+      try {
+        id = (await client().request<{ execution_id: number }>('POST', '/execution', { application, name })).execution_id;
+      } catch (error) {
+        throw explainValidation(error as ApiError);
+      }
+      if (!opts.wait && !opts.synchronous) {
+        if (opts.json) printJson({ execution_id: id });
+        else console.log(`Execution ${id} submitted: follow it with \`zoe get ${id}\``);
+        return;
+      }
+      const execution = await waitForStatus(client(), id, (e) => e.status === 'running' || FINAL.has(e.status), !!opts.json);
+      if (opts.json) printJson(execution);
+      else console.log(`Execution ${id} is ${execution.status}${execution.error_message && FINAL.has(execution.status) ? `: ${execution.error_message}` : ''}`);
+      if (execution.status !== 'running') process.exitCode = 3;
+    });
+
+  program.command('ls').alias('exec-ls')
+    .description('list executions (yours; admins see everyone\'s)')
+    .option('--limit <n>', 'at most this many, newest first')
+    .option('--name <name>', 'only executions with this name')
+    .option('--status <status>', 'submitted, queued, starting, running, cleaning up, terminated or error')
+    .option('--user-id <id>', 'only this user\'s (admins)')
+    .option('--earlier-than-submit <epoch>').option('--later-than-submit <epoch>')
+    .option('--earlier-than-start <epoch>').option('--later-than-start <epoch>')
+    .option('--earlier-than-end <epoch>').option('--later-than-end <epoch>')
+    .option('--json', 'print JSON')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(opts)) {
+        if (key !== 'json' && typeof value === 'string') query.set(key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value);
+      }
+      const result = await client().request<Record<string, ExecutionJson>>('GET', `/execution${query.size ? `?${query.toString()}` : ''}`);
+      const rows = Object.values(result).sort((a, b) => a.id - b.id);
+      if (opts.json) return printJson(rows);
+      if (rows.length === 0) return console.log('No executions.');
+      console.log(table(['ID', 'Name', 'ZApp', 'User ID', 'Status', 'Submitted'],
+        rows.map((e) => [e.id, e.name, e.description.name, e.user_id, e.status, localTime(e.time_submit)])));
+    });
+
+  program.command('get').alias('exec-get')
+    .description('show one execution: status, times, endpoints, services and history')
+    .argument('<id>', 'execution id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const c = client();
+      const execution = await c.request<ExecutionJson>('GET', `/execution/${id}`);
+      const [services, endpoints, history] = await Promise.all([
+        Promise.all(execution.services.map((s) => c.request<ServiceJson>('GET', `/service/${s}`))),
+        c.request<{ endpoints: Array<[string, string, string | null]> }>('GET', `/execution/endpoints/${id}`),
+        c.request<{ events: Array<{ time: number; status: string | null; service: string | null; message: string }> }>('GET', `/execution/history/${id}`),
+      ]);
+      if (opts.json) return printJson({ ...execution, service_details: services, endpoints: endpoints.endpoints, history: history.events });
+      console.log(`Execution ${execution.id}: ${execution.name}  (ZApp ${execution.description.name})`);
+      console.log(`Status:    ${execution.status}${execution.error_message ? `  (${execution.error_message})` : ''}`);
+      console.log(`Submitted: ${localTime(execution.time_submit)}   Started: ${localTime(execution.time_start)}   Ended: ${localTime(execution.time_end)}`);
+      if (endpoints.endpoints.length > 0) {
+        console.log('Endpoints:');
+        for (const [name, url] of endpoints.endpoints) console.log(`  ${name}: ${url}`);
+      }
+      console.log('');
+      console.log(table(['ID', 'Service', 'Essential', 'Status', 'Backend', 'Host', 'Exit', 'Message'],
+        services.map((s) => [s.id, s.name, s.essential ? 'yes' : 'no', s.status, s.backend_status, s.backend_host, s.exit_code, s.error_message])));
+      console.log('\nHistory:');
+      for (const event of history.events) {
+        console.log(`  ${localTime(event.time)}  ${event.status ?? event.service ?? ''}  ${event.message}`);
+      }
+    });
+
+  program.command('app-get').alias('exec-app-get')
+    .description('print the ZApp description an execution was started with')
+    .argument('<id>', 'execution id')
+    .action(async (id: string) => {
+      printJson((await client().request<ExecutionJson>('GET', `/execution/${id}`)).description);
+    });
+
+  program.command('kill').alias('terminate')
+    .description('terminate an execution: its containers are stopped and removed')
+    .argument('<id>', 'execution id')
+    .option('-w, --wait', 'wait until it is terminated')
+    .option('-s, --synchronous', 'same as --wait')
+    .option('--json', 'print the final execution as JSON (with --wait)')
+    .action(async (id: string, opts: { wait?: boolean; synchronous?: boolean; json?: boolean }) => {
+      await client().request('DELETE', `/execution/${id}`);
+      if (!opts.wait && !opts.synchronous) return console.log(`Execution ${id} is being terminated.`);
+      const execution = await waitForStatus(client(), Number(id), (e) => FINAL.has(e.status), !!opts.json);
+      if (opts.json) printJson(execution);
+      else console.log(`Execution ${id} is ${execution.status}: ${execution.error_message ?? ''}`);
+    });
+
+  program.command('stats')
+    .description('scheduler statistics: queue, placements, hosts')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const stats = await client().request<{ hosts: Array<{ name: string; memory: number; cores: number; online: boolean }>; queue: unknown[]; placements: Array<{ host: string; memory: number; cores: number }> }>('GET', '/statistics/scheduler');
+      if (opts.json) return printJson(stats);
+      console.log(`Queue: ${stats.queue.length} waiting; ${stats.placements.length} instances placed`);
+      console.log(table(['Host', 'Status', 'Memory reserved', 'Cores reserved'], stats.hosts.map((h) => {
+        const mine = stats.placements.filter((p) => p.host === h.name);
+        return [h.name, h.online ? 'online' : 'offline',
+          `${bytes(mine.reduce((s, p) => s + p.memory, 0))} / ${bytes(h.memory)}`,
+          `${Math.round(mine.reduce((s, p) => s + p.cores, 0) * 100) / 100} / ${h.cores}`];
+      })));
+    });
+}
+
+/** A refused ZApp: list every problem the API reported, one per line. */
+function explainValidation(error: ApiError): Error {
+  const problems = error.body?.error?.details?.errors;
+  if (!problems || problems.length === 0) return error;
+  const lines = problems.map((p) => `  ${p.path || '(root)'}: ${p.message}`);
+  return new CliError(`the ZApp was refused; fix these and run the command again:\n${lines.join('\n')}`, 1);
+}
