@@ -4,10 +4,11 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { z } from 'zod';
-import { badRequest, conflict, unavailable, ZoeError } from '../api/errors.js';
+import { badRequest, conflict, unavailable } from '../api/errors.js';
 import type { ZoeConfig } from '../config/config.js';
 import { inTransaction } from '../db/pool.js';
 import { checkFeasible } from '../scheduler/feasibility.js';
+import type { HostCapacity } from '../scheduler/types.js';
 import type { AuthenticatedUser } from '../users/repository.js';
 import { validateZApp } from '../zapps/validate.js';
 import { expandInstances } from '../zapps/instances.js';
@@ -96,17 +97,26 @@ function checkVolumes(zapp: ZApp, allowlist: string[]): void {
   });
 }
 
+/** The hosts the scheduler knows; right after start-up it may still be reading them, so wait a little. */
+async function schedulerHosts(deps: SubmitDeps): Promise<HostCapacity[]> {
+  const scheduler = deps.temporal.workflow.getHandle(schedulerWorkflowId(deps.config.deployment));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    let hosts: HostCapacity[];
+    try {
+      hosts = (await scheduler.query(snapshotQuery)).hosts;
+    } catch {
+      throw unavailable('the scheduler is not running yet (is the worker up?); try again shortly');
+    }
+    if (hosts.length > 0 || Date.now() > deadline) return hosts;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** A request that cannot fit even on an empty pool is refused now rather than queued forever. */
 async function checkFeasibility(deps: SubmitDeps, zapp: ZApp, specs: ReturnType<typeof expandInstances>): Promise<void> {
-  let hosts;
-  try {
-    const scheduler = deps.temporal.workflow.getHandle(schedulerWorkflowId(deps.config.deployment));
-    hosts = (await scheduler.query(snapshotQuery)).hosts;
-  } catch (error) {
-    if (error instanceof ZoeError) throw error;
-    throw unavailable('the scheduler is not running yet (is the worker up?); try again shortly');
-  }
-  if (hosts.length === 0) return; // inventory not read yet: the scheduler itself refuses later if needed
+  const hosts = await schedulerHosts(deps);
+  if (hosts.length === 0) return; // inventory still unknown: the scheduler itself refuses later if needed
   const verdict = checkFeasible({
     executionId: 0, submittedAt: 0, size: zapp.size,
     instances: specs.map((s) => ({ instance: s.instance, memory: s.memory, cores: s.cores, labels: s.labels, essential: s.essential })),

@@ -1,7 +1,7 @@
 // The real components the tests run against: one Temporal dev server, one PostgreSQL and the
 // Docker Engine. scripts/test.ts starts them once for the whole run and passes their addresses in
 // ZOE_TEST_* variables; a test file run on its own starts its own.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '../../db/embedded.js';
@@ -35,6 +35,7 @@ export async function startSharedInfra(): Promise<SharedInfra> {
     databaseUrl: database.url,
     stop: async () => {
       await Promise.all([temporal.stop(), database.stop()]);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
