@@ -18,7 +18,7 @@ void describe('the API refuses bad input cleanly', () => {
   after(() => stack.stop());
 
   async function nothingStored(): Promise<void> {
-    const rows = await stack.pool.query('SELECT count(*)::int AS n FROM execution');
+    const rows = await stack.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM execution');
     assert.equal(rows.rows[0]?.n, 0, 'no execution row');
     assert.deepEqual(await stack.containers(), [], 'no container');
   }

@@ -86,7 +86,7 @@ void describe('an execution through the real stack', () => {
     assert.equal(ended.status, 'terminated');
     assert.equal(ended.error_message, 'essential service job0 exited with code 3');
     assert.deepEqual(await stack.containers(id), []);
-    const row = await stack.pool.query('SELECT exit_code FROM service WHERE execution_id = $1', [id]);
+    const row = await stack.pool.query<{ exit_code: number }>('SELECT exit_code FROM service WHERE execution_id = $1', [id]);
     assert.equal(row.rows[0]?.exit_code, 3);
   });
 
