@@ -5,8 +5,10 @@ import Koa from 'koa';
 import { requireLogin } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { errorMiddleware, notFound } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
 import { executionRoutes } from './routes/executions.js';
 import { loggedInRoutes, publicRoutes } from './routes/misc.js';
+import { shopRoutes } from './routes/shop.js';
 
 export const API_PREFIX = '/api/0.7';
 
@@ -33,6 +35,8 @@ export function createApp(deps: ApiDeps): Koa {
   secured.use(requireLogin({ pool: deps.pool, authFile: deps.config.authFile }));
   loggedInRoutes(secured, deps);
   executionRoutes(secured, deps);
+  shopRoutes(secured, deps);
+  adminRoutes(secured, deps);
 
   app.use(open.routes());
   app.use(open.allowedMethods());

@@ -1,7 +1,10 @@
 // The `zoe` command: everything the original zoe.py and zoe-admin.py did, over the REST API.
 import { Command, CommanderError } from 'commander';
 import { ApiError, ZoeClient } from './client.js';
+import { registerAdminCommands } from './commands/admin.js';
 import { registerExecutionCommands } from './commands/executions.js';
+import { registerShopCommands } from './commands/shop.js';
+import { registerSimulateCommands } from './commands/simulate.js';
 import { registerZAppCommands } from './commands/zapp.js';
 import { resolveCredentials } from './credentials.js';
 import { CliError } from './errors.js';
@@ -27,6 +30,9 @@ program.command('info')
 
 registerExecutionCommands(program, client);
 registerZAppCommands(program);
+registerShopCommands(program, client);
+registerAdminCommands(program, client);
+registerSimulateCommands(program, client);
 
 try {
   await program.parseAsync(process.argv);

@@ -38,6 +38,16 @@ const EnvSchema = z.object({
   ZOE_SCHEDULER_POLICY: z.enum(['FIFO', 'SIZE', 'DYNSIZE']).default('FIFO'),
   ZOE_PLACEMENT_POLICY: z.enum(['spread', 'pack', 'random', 'average', 'waterfill']).default('spread'),
   ZOE_COOKIE_SECRET: z.string().min(16).optional(),
+  ZOE_ZAPP_SHOP_PATH: z.string().min(1).optional(),
+  ZOE_HOSTS_FILE: z.string().min(1).optional(),
+  ZOE_LDAP_SERVER_URI: z.string().min(1).optional(),
+  ZOE_LDAP_BIND_USER: z.string().optional(),
+  ZOE_LDAP_BIND_PASSWORD: z.string().optional(),
+  ZOE_LDAP_BASE_DN: z.string().optional(),
+  ZOE_LDAP_ADMIN_GID: z.coerce.number().int().default(5000),
+  ZOE_LDAP_USER_GID: z.coerce.number().int().default(5001),
+  ZOE_LDAP_GUEST_GID: z.coerce.number().int().default(5002),
+  ZOE_LDAP_GROUP_NAME: z.string().min(1).default('gidNumber'),
   ZOE_DEBUG: flag.default(false),
 });
 
@@ -62,7 +72,25 @@ export interface ZoeConfig {
   volumeAllowlist: string[];
   policy: { queue: 'FIFO' | 'SIZE' | 'DYNSIZE'; placement: PlacementName };
   cookieSecret: string | undefined;
+  /** Folder of ZApp folders (manifest.json version 1 each). */
+  zappShopPath: string;
+  /** The original's INI host file; undefined: the single local engine. */
+  hostsFile: string | undefined;
+  /** LDAP authentication (the original's options); undefined when no server is configured. */
+  ldap: LdapConfig | undefined;
   debug: boolean;
+}
+
+export interface LdapConfig {
+  serverUri: string;
+  bindUser: string;
+  bindPassword: string;
+  baseDn: string;
+  adminGid: number;
+  userGid: number;
+  guestGid: number;
+  /** The attribute whose value decides the role (the original's `ldap-group-name`). */
+  groupName: string;
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +120,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
     volumeAllowlist: e.ZOE_VOLUME_ALLOWLIST.split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => resolve(p)),
     policy: { queue: e.ZOE_SCHEDULER_POLICY, placement: placementName(e.ZOE_PLACEMENT_POLICY) },
     cookieSecret: e.ZOE_COOKIE_SECRET,
+    zappShopPath: resolve(e.ZOE_ZAPP_SHOP_PATH ?? join(projectRoot, 'zapps', 'sample-shop')),
+    hostsFile: e.ZOE_HOSTS_FILE === undefined ? undefined : resolve(e.ZOE_HOSTS_FILE),
+    ldap: e.ZOE_LDAP_SERVER_URI === undefined ? undefined : {
+      serverUri: e.ZOE_LDAP_SERVER_URI,
+      bindUser: e.ZOE_LDAP_BIND_USER ?? '',
+      bindPassword: e.ZOE_LDAP_BIND_PASSWORD ?? '',
+      baseDn: e.ZOE_LDAP_BASE_DN ?? '',
+      adminGid: e.ZOE_LDAP_ADMIN_GID,
+      userGid: e.ZOE_LDAP_USER_GID,
+      guestGid: e.ZOE_LDAP_GUEST_GID,
+      groupName: e.ZOE_LDAP_GROUP_NAME,
+    },
     debug: e.ZOE_DEBUG,
   };
 }

@@ -1,0 +1,5 @@
+// ZApp shop commands (filled in by that work).
+import type { Command } from 'commander';
+import type { ZoeClient } from '../client.js';
+
+export function registerShopCommands(_program: Command, _client: () => ZoeClient): void {}
