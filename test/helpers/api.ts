@@ -22,8 +22,9 @@ export function caller(apiUrl: string, user?: string, pass?: string): Caller {
   };
 }
 
+/** A sample ZApp (web, cluster or batch) from the sample shop: `zapps/sample-shop/<name>/<name>.json`. */
 export function sampleZApp(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(projectRoot, 'zapps', 'samples', `${name}.json`), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(join(projectRoot, 'zapps', 'sample-shop', name, `${name}.json`), 'utf8')) as Record<string, unknown>;
 }
 
 /** Polls an execution until `until(status)` holds; fails the test after the timeout. */
