@@ -161,7 +161,7 @@ void describe('ZApp shop folders through the REST API', () => {
       const forAdmin = await listed(copyAdmin);
       assert.deepEqual(forAdmin.zapps.map((z) => z.id), ['hidden-0', ...referenceIds.filter((id) => id !== 'rapids.ai-0')]);
       assert.deepEqual(forAdmin.problems?.map((p) => p.folder), ['escape', 'linked-logo', 'rapids.ai']);
-      const reasons = Object.fromEntries(forAdmin.problems!.map((p) => [p.folder, p.reason]));
+      const reasons = Object.fromEntries(forAdmin.problems.map((p) => [p.folder, p.reason]));
       assert.match(reasons['rapids.ai']!, /^manifest\.json is not valid: It is not valid JSON: .* at line 1, column \d+\.$/);
       assert.equal(reasons.escape, 'The folder points outside the shop folder.');
       assert.match(reasons['linked-logo']!, /logo\.png points outside the shop folder/);
@@ -211,7 +211,7 @@ void describe('ZApp shop folders through the REST API', () => {
       assert.ok(forAdmin.zapps.some((z) => z.id === 'rapids.ai-0'), 'the fixed folder is back');
       assert.ok(!forAdmin.zapps.some((z) => z.id === 'zapp-boinc-0'), 'the broken folder is gone');
       assert.deepEqual(forAdmin.problems?.map((p) => p.folder), ['escape', 'linked-logo', 'zapp-boinc']);
-      assert.match(forAdmin.problems![2]!.reason, /^manifest\.json is not valid: version: Only manifest version 1 is supported\./);
+      assert.match(forAdmin.problems[2]!.reason, /^manifest\.json is not valid: version: Only manifest version 1 is supported\./);
       const newWarnings = lines.filter((line) => line.level === 'warn').slice(warningsBefore);
       assert.deepEqual(newWarnings.map((w) => w.attributes?.folder), ['zapp-boinc'], 'only the new problem is logged');
     });
