@@ -32,7 +32,7 @@ export function createApp(deps: ApiDeps): Koa {
   const open = new Router({ prefix: API_PREFIX });
   publicRoutes(open, deps);
   const secured = new Router({ prefix: API_PREFIX });
-  secured.use(requireLogin({ pool: deps.pool, authFile: deps.config.authFile }));
+  secured.use(requireLogin(deps));
   loggedInRoutes(secured, deps);
   executionRoutes(secured, deps);
   shopRoutes(secured, deps);

@@ -1,8 +1,13 @@
-// HTTP Basic authentication on any request (the original Zoe's CLI sends it on every call).
+// Login on every request: HTTP Basic credentials (the original CLI sends them on every call), or the
+// session cookie `zoe` that `GET /login` hands out. With an Authorization header the credentials
+// decide, whatever cookie comes along.
 import type { Context, Next } from 'koa';
 import { authenticate, type AuthSources } from '../users/authenticate.js';
 import type { AuthenticatedUser } from '../users/repository.js';
-import { forbidden, unauthorized } from './errors.js';
+import { AuthUnavailableError } from '../users/sources.js';
+import type { ApiDeps } from './deps.js';
+import { forbidden, unauthorized, unavailable } from './errors.js';
+import { accountForSession, SESSION_COOKIE } from './session.js';
 
 export interface AuthState {
   account: AuthenticatedUser;
@@ -17,13 +22,35 @@ export function parseBasic(header: string | undefined): { username: string; pass
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
-/** Requires valid credentials; guests may not use the API (web only, as in the original). */
-export function requireLogin(sources: AuthSources) {
+export function authSourcesOf(deps: ApiDeps): AuthSources {
+  return { pool: deps.pool, authFile: deps.config.authFile, ldap: deps.config.ldap, log: deps.log.child('auth') };
+}
+
+/** Requires a login; guests may not use the API (web only, as in the original). */
+export function requireLogin(deps: ApiDeps) {
+  const sources = authSourcesOf(deps);
   return async (ctx: Context, next: Next): Promise<void> => {
-    const credentials = parseBasic(ctx.get('authorization'));
-    if (!credentials) throw unauthorized('this request needs a login: send HTTP Basic credentials');
-    const account = await authenticate(sources, credentials.username, credentials.password);
-    if (!account) throw unauthorized();
+    const header = ctx.get('authorization');
+    let account: AuthenticatedUser | undefined;
+    if (header !== '') {
+      const credentials = parseBasic(header);
+      if (!credentials) throw unauthorized('this request needs a login: send HTTP Basic credentials');
+      try {
+        account = await authenticate(sources, credentials.username, credentials.password);
+      } catch (error) {
+        if (error instanceof AuthUnavailableError) {
+          deps.log.warn('authentication source unavailable', { error: error.message });
+          throw unavailable('the authentication service does not answer; try again shortly');
+        }
+        throw error;
+      }
+      if (!account) throw unauthorized();
+    } else {
+      const cookie = ctx.cookies.get(SESSION_COOKIE);
+      if (cookie === undefined) throw unauthorized('this request needs a login: send HTTP Basic credentials');
+      account = await accountForSession(deps.config, deps.pool, cookie);
+      if (!account) throw unauthorized('the session is not valid or has expired: log in again');
+    }
     if (account.role.name === 'guest') throw forbidden('guest accounts can use the web interface only, not the API');
     (ctx.state as AuthState).account = account;
     await next();

@@ -33,6 +33,31 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * The password work of one login attempt: exactly one scrypt computation, whatever the outcome.
+ * A stored hash is verified for real; a plaintext one (text file) or none (unknown user, external
+ * directory) costs a verification against a throwaway hash, so the time of a refusal does not tell
+ * an unknown user from a wrong password or a disabled account.
+ */
+export class PasswordWork {
+  private spent = false;
+
+  /** Whether `password` matches `stored` (a scrypt hash or plaintext); undefined/null never matches. */
+  async matches(password: string, stored: string | null | undefined): Promise<boolean> {
+    this.spent = true;
+    if (typeof stored === 'string' && isPasswordHash(stored)) return verifyPassword(password, stored);
+    await verifyPassword(password, await (dummyHash ??= hashPassword(randomBytes(16).toString('hex'))));
+    return typeof stored === 'string' && stored !== '' && constantTimeEqual(password, stored);
+  }
+
+  /** Spends the attempt's scrypt computation if nothing did yet. */
+  async finish(): Promise<void> {
+    if (!this.spent) await this.matches('', undefined);
+  }
+}
+
 function constantTimeEqual(a: string, b: string): boolean {
   // Digests have equal lengths, so the comparison time does not reveal the stored length.
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());

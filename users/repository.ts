@@ -41,17 +41,21 @@ export interface AuthenticatedUser {
   quota: Quota;
 }
 
+/** Quota columns, with the BIGINT memory as a JSON number. */
+export const QUOTA_COLUMNS = 'id, name, concurrent_executions, memory::float8 AS memory, cores, runtime_limit';
+
 export async function findUser(db: Queryable, username: string): Promise<UserRow | undefined> {
   const result = await db.query<UserRow>('SELECT * FROM "user" WHERE username = $1', [username]);
   return result.rows[0];
 }
 
+export async function findUserById(db: Queryable, id: number): Promise<UserRow | undefined> {
+  return (await db.query<UserRow>('SELECT * FROM "user" WHERE id = $1', [id])).rows[0];
+}
+
 export async function loadAccount(db: Queryable, user: UserRow): Promise<AuthenticatedUser> {
   const role = await db.query<Role>('SELECT * FROM role WHERE id = $1', [user.role_id]);
-  const quota = await db.query<Quota>(
-    'SELECT id, name, concurrent_executions, memory::float8 AS memory, cores, runtime_limit FROM quota WHERE id = $1',
-    [user.quota_id],
-  );
+  const quota = await db.query<Quota>(`SELECT ${QUOTA_COLUMNS} FROM quota WHERE id = $1`, [user.quota_id]);
   return { user, role: role.rows[0]!, quota: quota.rows[0]! };
 }
 
@@ -62,14 +66,21 @@ export async function roleByName(db: Queryable, name: string): Promise<Role | un
 /** Inserts a user; fs_uid -1 means the next free uid (at least 1000). Returns the existing row on a name clash. */
 export async function insertUser(
   db: Queryable,
-  user: { username: string; password: string | null; authSource: string; roleId: number; fsUid?: number },
+  user: { username: string; password: string | null; authSource: string; roleId: number; fsUid?: number; email?: string | null },
 ): Promise<UserRow> {
   const inserted = await db.query<UserRow>(
-    `INSERT INTO "user" (username, password, fs_uid, auth_source, role_id, quota_id)
+    `INSERT INTO "user" (username, password, fs_uid, auth_source, role_id, quota_id, email)
      VALUES ($1, $2, COALESCE($3, (SELECT GREATEST(999, COALESCE(MAX(fs_uid), 999)) + 1 FROM "user")), $4, $5,
-             (SELECT id FROM quota WHERE name = 'default'))
+             (SELECT id FROM quota WHERE name = 'default'), $6)
      ON CONFLICT (username) DO NOTHING RETURNING *`,
-    [user.username, user.password, user.fsUid ?? null, user.authSource, user.roleId],
+    [user.username, user.password, user.fsUid ?? null, user.authSource, user.roleId, user.email ?? null],
   );
   return inserted.rows[0] ?? (await findUser(db, user.username))!;
+}
+
+/** Gives the user the role `roleId` (text-file and LDAP users: the source decides at every login). */
+export async function setUserRole(db: Queryable, user: UserRow, roleId: number): Promise<UserRow> {
+  if (user.role_id === roleId) return user;
+  await db.query('UPDATE "user" SET role_id = $2 WHERE id = $1', [user.id, roleId]);
+  return { ...user, role_id: roleId };
 }

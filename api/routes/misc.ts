@@ -9,6 +9,7 @@ import { readJson } from '../body.js';
 import { badRequest, notFound, unavailable } from '../errors.js';
 import { serviceJson, userJson } from '../serialize.js';
 import type { ApiDeps } from '../deps.js';
+import { setSessionCookie } from '../session.js';
 import { parseId } from './ids.js';
 
 export const ZOE_VERSION = '2026.11';
@@ -37,7 +38,9 @@ export function publicRoutes(router: Router, deps: ApiDeps): void {
 
 export function loggedInRoutes(router: Router, deps: ApiDeps): void {
   router.get('/login', (ctx) => {
-    ctx.body = { user: userJson(accountOf(ctx).user) };
+    const { user } = accountOf(ctx);
+    setSessionCookie(ctx, deps.config, user);
+    ctx.body = { user: userJson(user) };
   });
 
   router.get('/service/:id', async (ctx) => {
