@@ -1,11 +1,11 @@
 // Info, login, ZApp validation, services and scheduler statistics (spec §3.1).
 import type { Router } from '@koa/router';
 import { getExecution, getService } from '../../executions/repository.js';
-import { validateZApp } from '../../zapps/validate.js';
+import { parseZAppJson } from '../../zapps/validate.js';
 import { schedulerWorkflowId } from '../../workflows/ids.js';
 import { snapshotQuery } from '../../workflows/messages.js';
 import { accountOf } from '../auth.js';
-import { readJson } from '../body.js';
+import { readText } from '../body.js';
 import { badRequest, notFound, unavailable } from '../errors.js';
 import { serviceJson, userJson } from '../serialize.js';
 import type { ApiDeps } from '../deps.js';
@@ -26,8 +26,10 @@ export function publicRoutes(router: Router, deps: ApiDeps): void {
     };
   });
 
+  // The body is validated as text, exactly as `zoe zapp validate FILE` does, so both give the same
+  // problems for the same file, a JSON syntax error (with its line and column) included.
   router.post('/zapp_validate', async (ctx) => {
-    const result = validateZApp(await readJson(ctx), deps.config.limits);
+    const result = parseZAppJson(await readText(ctx), deps.config.limits);
     if (!result.valid) {
       throw badRequest(`invalid ZApp: ${result.errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ')}`,
         result.errors[0]!.path, { errors: result.errors });
