@@ -23,13 +23,16 @@ export interface StartContainerInput {
 
 export function createContainerActivities(hosts: HostRegistry, log: Logger) {
   return {
-    async startContainer(input: StartContainerInput): Promise<StartedContainer> {
-      const host = hosts.get(input.host);
-      const network = executionNetworkName(input.deployment, input.executionId);
-      await ensureNetwork(host, network, {
+    /** The execution's private network on one host, where its containers find each other by DNS name. */
+    async prepareNetwork(input: { executionId: number; deployment: string; host: string }): Promise<void> {
+      await ensureNetwork(hosts.get(input.host), executionNetworkName(input.deployment, input.executionId), {
         [LABEL.deployment]: input.deployment, [LABEL.executionId]: String(input.executionId),
       });
-      return startContainer(host, { ...input, network });
+    },
+
+    async startContainer(input: StartContainerInput): Promise<StartedContainer> {
+      const network = executionNetworkName(input.deployment, input.executionId);
+      return startContainer(hosts.get(input.host), { ...input, network });
     },
 
     async removeContainer(input: { executionId: number; deployment: string; instance: string; host: string }): Promise<void> {
@@ -38,8 +41,7 @@ export function createContainerActivities(hosts: HostRegistry, log: Logger) {
 
     /** Removes the execution's containers and networks on every host; returns the instance names removed. */
     async removeExecutionContainers(input: { executionId: number; deployment: string }): Promise<string[]> {
-      const network = executionNetworkName(input.deployment, input.executionId);
-      const removed = await Promise.all(hosts.hosts.map((host) => removeExecution(host, input.deployment, input.executionId, network)));
+      const removed = await Promise.all(hosts.hosts.map((host) => removeExecution(host, input.deployment, input.executionId)));
       const names = removed.flat();
       if (names.length > 0) log.info('removed containers', { executionId: input.executionId, instances: names });
       return names;

@@ -1,6 +1,7 @@
 // Activities that record the execution's transitions in PostgreSQL: what `zoe ls`, `zoe get` and
 // the REST API read. Each write carries the workflow's event sequence number, so a retried
 // activity records its event once.
+import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import { inTransaction } from '../db/pool.js';
 import type { ExecutionStatus } from '../workflows/types.js';
@@ -31,9 +32,30 @@ export interface ServiceChange {
   exitCode?: number;
 }
 
+/**
+ * The API commits the execution row only once Temporal has accepted the workflow, so the
+ * workflow's first record may arrive a few milliseconds before the row exists: wait for it. A row
+ * that never appears belongs to a submission that was rolled back (the API died in between).
+ */
+async function awaitExecutionRow(pool: pg.Pool, executionId: number, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await pool.query('SELECT 1 FROM execution WHERE id = $1', [executionId]);
+    if (found.rowCount) return;
+    if (Date.now() > deadline) {
+      throw ApplicationFailure.create({
+        type: 'ExecutionRecordMissing', nonRetryable: true,
+        message: `execution ${executionId} has no record: its submission was not committed`,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 export function createRecordActivities(pool: pg.Pool) {
   return {
     async recordStatus(change: StatusChange): Promise<void> {
+      if (change.seq === 1) await awaitExecutionRow(pool, change.executionId);
       await inTransaction(pool, async (db) => {
         const event = await db.query(
           `INSERT INTO execution_event (execution_id, seq, time, status, message) VALUES ($1, $2, now(), $3, $4)

@@ -24,3 +24,9 @@ export function describeFailure(error: unknown): string {
   const detail = cause instanceof Error ? cause.message : '';
   return detail && !error.message.includes(detail) ? `${error.message}: ${detail}` : error.message;
 }
+
+/** The application failure type behind an activity failure, if any. */
+export function failureType(error: unknown): string | undefined {
+  const cause = (error as { cause?: { type?: unknown } }).cause;
+  return typeof cause?.type === 'string' ? cause.type : undefined;
+}

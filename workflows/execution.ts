@@ -7,7 +7,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { Placement } from '../scheduler/types.js';
-import { describeFailure, type EndRequest, startupGroups } from './execution-helpers.js';
+import { describeFailure, type EndRequest, failureType, startupGroups } from './execution-helpers.js';
 import {
   admittedSignal, growSignal, killSignal, progressQuery, refusedSignal, shrinkSignal,
 } from './messages.js';
@@ -67,9 +67,17 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
     { key: ZoeDeployment, value: input.deployment },
   ]);
 
-  let outcome: ExecutionOutcome;
   try {
     await setStatus('queued', 'waiting for the scheduler to admit the essential services');
+  } catch (error) {
+    // No record: the submission was rolled back after this workflow started. Nothing was
+    // queued or started, so there is nothing to tear down or to record.
+    if (failureType(error) === 'ExecutionRecordMissing') return { status: 'error', reason: describeFailure(error) };
+    throw error;
+  }
+
+  let outcome: ExecutionOutcome;
+  try {
     await scheduler.submit(executionId, input);
     await condition(() => admitted !== undefined || refusal !== undefined || end !== undefined);
     if (refusal !== undefined) outcome = { status: 'error', reason: refusal };
@@ -94,6 +102,9 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   async function runAdmitted(placements: Placement[]): Promise<ExecutionOutcome> {
     await setStatus('starting', 'essential services admitted; starting them');
     const hostOf = new Map(placements.map((p) => [p.instance, p.host]));
+    for (const host of new Set(placements.map((p) => p.host))) {
+      await starter.prepareNetwork({ executionId, deployment: input.deployment, host });
+    }
     for (const group of startupGroups(input.instances.filter((i) => i.essential))) {
       if (end) return { status: 'terminated', reason: end.reason };
       await Promise.all(group.map((plan) => startInstance(plan, hostOf.get(plan.instance))));
@@ -131,7 +142,11 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
     while (grants.length > 0 && !end) {
       const grant = grants.shift()!;
       const plan = plans.get(grant.instance);
-      if (plan && !running.has(plan.instance)) await startInstance(plan, grant.host);
+      if (!plan || running.has(plan.instance)) continue;
+      if (![...running.values()].includes(grant.host)) {
+        await starter.prepareNetwork({ executionId, deployment: input.deployment, host: grant.host });
+      }
+      await startInstance(plan, grant.host);
     }
   }
 

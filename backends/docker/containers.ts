@@ -29,6 +29,10 @@ export interface StartedContainer {
   ports: PublishedPort[];
 }
 
+/**
+ * Creates the execution's network unless it exists. Docker does not make names unique atomically,
+ * so the workflow calls this once per host before starting any container there, never concurrently.
+ */
 export async function ensureNetwork(host: DockerHost, name: string, labels: Record<string, string>): Promise<void> {
   const existing = await host.docker.listNetworks({ filters: { name: [name] } });
   if (existing.some((n) => n.Name === name)) return;
@@ -101,14 +105,18 @@ export async function startContainer(host: DockerHost, request: StartRequest): P
   return { backendId: after.Id, externalAddress: host.externalAddress, ports };
 }
 
-/** Removes every container (and the network) of one execution on this host; returns the instances removed. */
-export async function removeExecution(host: DockerHost, deployment: string, executionId: number, network: string): Promise<string[]> {
-  const listed = await host.docker.listContainers({ all: true, filters: labelFilter(deployment, executionId) });
+/** Removes every container and network of one execution on this host; returns the instances removed. */
+export async function removeExecution(host: DockerHost, deployment: string, executionId: number): Promise<string[]> {
+  const filters = labelFilter(deployment, executionId);
+  const listed = await host.docker.listContainers({ all: true, filters });
   await Promise.all(listed.map((c) => removeById(host, c.Id)));
-  try {
-    await host.docker.getNetwork(network).remove();
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
+  // By label and by id: a name can match several networks.
+  for (const network of await host.docker.listNetworks({ filters })) {
+    try {
+      await host.docker.getNetwork(network.Id).remove();
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
   return listed.map((c) => c.Labels[LABEL.service] ?? '').filter((name) => name !== '');
 }

@@ -1,6 +1,7 @@
 // Waits for the first essential container of an execution to stop, on the engine's own wait
 // endpoint (no polling). An engine that does not answer makes this throw, and Temporal retries it
 // with back-off: an unreachable engine is never mistaken for a dead service.
+import { setMaxListeners } from 'node:events';
 import { isNotFound } from './errors.js';
 import type { HostRegistry } from './hosts.js';
 import { containerName } from './naming.js';
@@ -29,6 +30,8 @@ export interface WatchOptions {
 
 export async function waitForFirstExit(hosts: HostRegistry, options: WatchOptions): Promise<ExitReport | null> {
   const local = new AbortController();
+  // Every watched container listens to this signal; the default limit of 10 would warn.
+  setMaxListeners(options.instances.length * 4 + 10, local.signal);
   const abort = () => local.abort();
   options.signal.addEventListener('abort', abort);
   const beat = setInterval(options.heartbeat, 5_000);

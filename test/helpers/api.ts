@@ -28,14 +28,14 @@ export function sampleZApp(name: string): Record<string, unknown> {
 }
 
 /** Polls an execution until `until(status)` holds; fails the test after the timeout. */
-export async function waitForStatus(call: Caller, id: number, until: (status: string) => boolean, timeoutMs = 60_000): Promise<{ status: string; error_message: string | null; [key: string]: unknown }> {
+export async function waitForStatus(call: Caller, id: number, until: (status: string) => boolean, timeoutMs = 60_000, intervalMs = 200): Promise<{ status: string; error_message: string | null; [key: string]: unknown }> {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
     const reply = await call('GET', `/execution/${id}`);
     last = String((reply.body as { status?: string }).status);
     if (until(last)) return reply.body as { status: string; error_message: string | null };
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`execution ${id} stayed ${last} for ${timeoutMs} ms`);
 }
