@@ -69,6 +69,7 @@ function fromIni(text: string): { host: HostCapacity; line: number }[] {
  */
 export function parseSimulationHosts(text: string): HostCapacity[] {
   const source = withoutBom(text);
+  if (/^\s*\{/.test(source)) throw new SimulationInputError(1, 'expected a JSON array of hosts ([{"name": …}, …]) or an INI host file, not a single JSON object');
   const hosts = looksLikeJsonArray(source) ? fromJson(source) : fromIni(source);
   if (hosts.length === 0) throw new SimulationInputError(0, 'the host list has no host');
   const lineOf = new Map<string, number>();

@@ -36,9 +36,12 @@ export function withoutBom(text: string): string {
   return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
-/** Whether the text's first significant character opens a JSON array. */
+/**
+ * Whether the text is a JSON array of objects: `[` then `{` (or `]`), whitespace aside. An INI
+ * file also starts with `[`, but a section name follows it.
+ */
 export function looksLikeJsonArray(text: string): boolean {
-  return /^\s*\[/.test(withoutBom(text));
+  return /^\s*\[\s*(?:[{\]]|$)/.test(withoutBom(text));
 }
 
 /** Parses JSON, turning a syntax error into a `SimulationInputError` at its line (offset by `firstLine - 1`). */
