@@ -193,6 +193,16 @@ void describe('the sample shop through the REST API', () => {
     assert.equal(await executionCount(), before);
   });
 
+  void it('keeps guests out, as the rest of the API does', async () => {
+    const gus = caller(stack.apiUrl, 'gus', 'gus-pass');
+    for (const [method, path] of [['GET', '/zapp_shop'], ['GET', '/zapp_shop/web-0'], ['GET', '/zapp_shop/web-0/logo'], ['POST', '/zapp_shop/web-0/start']] as const) {
+      const reply = await gus(method, path, method === 'POST' ? { name: 'x' } : undefined);
+      assert.equal(reply.status, 403, path);
+      assert.equal((reply.body as ErrorBody).error.code, 'forbidden');
+    }
+    assert.equal((await caller(stack.apiUrl)('GET', '/zapp_shop')).status, 401);
+  });
+
   void it('answers 404 for an unknown ZApp and 400 for an id that cannot be one', async () => {
     for (const path of ['/zapp_shop/nope-0', '/zapp_shop/web-1', '/zapp_shop/nope-0/logo']) {
       const reply = await alice('GET', path);

@@ -135,6 +135,10 @@ void describe('ZApp shop folders through the REST API', () => {
       const hiddenManifest = JSON.parse(await readFile(join(shop, 'hidden', 'manifest.json'), 'utf8')) as { zapps: Array<Record<string, unknown>> };
       hiddenManifest.zapps[0]!.disabled_for = ['user'];
       await writeFile(join(shop, 'hidden', 'manifest.json'), JSON.stringify(hiddenManifest));
+      await cp(join(sampleShop, 'web'), join(shop, 'labelled'), { recursive: true });
+      const labelledManifest = JSON.parse(await readFile(join(shop, 'labelled', 'manifest.json'), 'utf8')) as { zapps: Array<Record<string, unknown>> };
+      labelledManifest.zapps[0]!.labels = ['gpu-node'];
+      await writeFile(join(shop, 'labelled', 'manifest.json'), JSON.stringify(labelledManifest));
       await cp(join(sampleShop, 'web'), join(shop, 'linked-logo'), { recursive: true });
       await rm(join(shop, 'linked-logo', 'logo.png'));
       await symlink(join(outside, 'logo.png'), join(shop, 'linked-logo', 'logo.png'));
@@ -156,10 +160,11 @@ void describe('ZApp shop folders through the REST API', () => {
 
     void it('lists every other folder, and tells only admins which folders failed and why', async () => {
       const forAlice = await listed(copyAlice);
-      assert.deepEqual(forAlice.zapps.map((z) => z.id), referenceIds.filter((id) => id !== 'rapids.ai-0'), 'no bad folder, no hidden ZApp');
+      // Folders in name order, as the loader reads them.
+      assert.deepEqual(forAlice.zapps.map((z) => z.id), ['labelled-0', ...referenceIds.filter((id) => id !== 'rapids.ai-0')].sort(), 'no bad folder, no hidden ZApp');
       assert.equal(forAlice.problems, undefined);
       const forAdmin = await listed(copyAdmin);
-      assert.deepEqual(forAdmin.zapps.map((z) => z.id), ['hidden-0', ...referenceIds.filter((id) => id !== 'rapids.ai-0')]);
+      assert.deepEqual(forAdmin.zapps.map((z) => z.id), ['hidden-0', 'labelled-0', ...referenceIds.filter((id) => id !== 'rapids.ai-0')].sort());
       assert.deepEqual(forAdmin.problems?.map((p) => p.folder), ['escape', 'linked-logo', 'rapids.ai']);
       const reasons = Object.fromEntries(forAdmin.problems.map((p) => [p.folder, p.reason]));
       assert.match(reasons['rapids.ai']!, /^manifest\.json is not valid: It is not valid JSON: .* at line 1, column \d+\.$/);
@@ -186,6 +191,19 @@ void describe('ZApp shop folders through the REST API', () => {
         assert.equal(missing.status, 404);
       }
       assert.equal((await copyAdmin('GET', '/zapp_shop/hidden-0')).status, 200);
+    });
+
+    void it("adds the manifest's labels to every service: here no host has the label, so the start is refused naming it", async () => {
+      for (const who of [copyAlice, copyAdmin]) {
+        const reply = await who('POST', '/zapp_shop/labelled-0/start', { name: 'labelled' });
+        assert.equal(reply.status, 400);
+        const { error } = reply.body as { error: { message: string; field: string } };
+        assert.match(error.message, /^this execution can never run here: .*gpu-node/);
+        assert.equal(error.field, 'application.services[0].resources');
+      }
+      const plain = await copyAlice('GET', '/zapp_shop/labelled-0');
+      assert.equal((plain.body as { zapp: { services: Array<{ labels?: string[] }> } }).zapp.services[0]?.labels, undefined, 'the shown ZApp is as written');
+      assert.equal((await stack.pool.query('SELECT 1 FROM execution')).rowCount, 0);
     });
 
     void it('never serves the folder or files outside the shop', async () => {
