@@ -73,7 +73,8 @@ export function formatDuration(seconds: number): string {
 
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
-function resultTable(summaries: readonly PolicySummary[]): string {
+/** The figures of each policy as a table, one column per policy. */
+export function resultTable(summaries: readonly PolicySummary[]): string {
   const rows: [string, (s: PolicySummary) => string][] = [
     ['turnaround mean', (s) => formatDuration(s.turnaround.mean)],
     ['turnaround median', (s) => formatDuration(s.turnaround.median)],
