@@ -22,6 +22,21 @@ export function parseBasic(header: string | undefined): { username: string; pass
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/**
+ * Browsers attach cookies to requests that other sites' pages make (a ZApp's web page on another
+ * port of the same host, say), and CORS here answers any origin: a request that carries an Origin
+ * header from elsewhere may not log in with the cookie.
+ */
+function sameHost(ctx: Context): boolean {
+  const origin = ctx.get('origin');
+  if (origin === '') return true;
+  try {
+    return new URL(origin).host === ctx.host;
+  } catch {
+    return false;
+  }
+}
+
 export function authSourcesOf(deps: ApiDeps): AuthSources {
   return { pool: deps.pool, authFile: deps.config.authFile, ldap: deps.config.ldap, log: deps.log.child('auth') };
 }
@@ -48,6 +63,7 @@ export function requireLogin(deps: ApiDeps) {
     } else {
       const cookie = ctx.cookies.get(SESSION_COOKIE);
       if (cookie === undefined) throw unauthorized('this request needs a login: send HTTP Basic credentials');
+      if (!sameHost(ctx)) throw unauthorized('the session cookie is accepted from Zoe\'s own pages only: send HTTP Basic credentials');
       account = await accountForSession(deps.config, deps.pool, cookie);
       if (!account) throw unauthorized('the session is not valid or has expired: log in again');
     }

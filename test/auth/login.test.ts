@@ -167,6 +167,17 @@ void describe('logins and session cookies', () => {
     assert.equal(reply.status, 401);
   });
 
+  void it('refuses the cookie on requests that other sites\' pages make', async () => {
+    const cookie = await login('alice', 'alice-pass');
+    const own = new URL(stack.apiUrl).origin;
+    assert.equal((await raw('/execution', { cookie: `zoe=${cookie}`, origin: own })).status, 200, 'Zoe\'s own pages');
+    for (const origin of ['http://127.0.0.1:1', 'http://evil.example', 'null']) {
+      assert.equal((await raw('/execution', { cookie: `zoe=${cookie}`, origin })).status, 401, origin);
+    }
+    assert.equal((await raw('/execution', { authorization: basic('alice', 'alice-pass'), origin: 'http://evil.example' })).status, 200,
+      'explicit credentials are not attached by browsers on their own');
+  });
+
   void it('keeps guests off the API with or without a cookie', async () => {
     assert.equal((await raw('/login', { authorization: basic('gus', 'gus-pass') })).status, 403);
     const gus = (await findUser(stack.pool, 'gus'))!;
