@@ -71,6 +71,7 @@ export function formatDuration(seconds: number): string {
   return `${hours}h ${String(minutes - hours * 60).padStart(2, '0')}m`;
 }
 
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
 
 /** The figures of each policy as a table, one column per policy. */
@@ -129,7 +130,7 @@ function runSimulate(opts: SimulateOptions): void {
   if (opts.plot !== undefined) {
     const svg = renderPlot({
       title: `Zoe scheduler simulation: ${basename(opts.trace)}`,
-      subtitle: `${trace.length - refused.length} executions on ${hosts.length} hosts (${pool.cores} cores, ${bytes(pool.memory)}) · placement ${placement} · elastic model ${elasticModel} · seed ${seed}`,
+      subtitle: `${plural(trace.length - refused.length, 'execution')} on ${plural(hosts.length, 'host')} (${pool.cores} cores, ${bytes(pool.memory)}) · placement ${placement} · elastic model ${elasticModel} · seed ${seed}`,
       series: results.map((result) => ({ summary: result.summary, turnarounds: result.outcomes.map((o) => o.turnaround) })),
     });
     try {
@@ -150,7 +151,7 @@ function runSimulate(opts: SimulateOptions): void {
     });
     return;
   }
-  console.log(`${opts.trace}: ${trace.length} executions${refused.length > 0 ? ` (${refused.length} refused)` : ''} · ${hosts.length} hosts, ${pool.cores} cores, ${bytes(pool.memory)} · placement ${placement} · elastic model ${elasticModel} · seed ${seed}\n`);
+  console.log(`${opts.trace}: ${plural(trace.length, 'execution')}${refused.length > 0 ? ` (${refused.length} refused)` : ''} · ${plural(hosts.length, 'host')}, ${pool.cores} cores, ${bytes(pool.memory)} · placement ${placement} · elastic model ${elasticModel} · seed ${seed}\n`);
   console.log(resultTable(summaries));
   if (opts.plot !== undefined) console.log(`\nplot written to ${opts.plot}`);
 }

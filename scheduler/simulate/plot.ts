@@ -119,7 +119,7 @@ function cdfPanel(box: Box, series: readonly PlotSeries[], colours: string[]): s
   const right = box.x + box.width - 12;
   const all = series.flatMap((s) => s.turnarounds).filter((value) => value > 0);
   const low = all.length > 0 ? Math.min(...all) : 1;
-  const high = Math.max(...all, low * 10);
+  const high = Math.max(...all, low * 2);
   const from = Math.log10(Math.max(1e-3, low)) - 0.05;
   const to = Math.log10(high) + 0.05;
   const x = (value: number) => left + ((Math.log10(Math.max(value, 1e-3)) - from) / (to - from)) * (right - left);
@@ -146,7 +146,9 @@ function cdfPanel(box: Box, series: readonly PlotSeries[], colours: string[]): s
       path += ` L${round(x(value))},${round(y(previous))} L${round(x(value))},${round(y(fraction))}`;
       previous = fraction;
     }
-    out.push(`<path d="${path}" fill="none" stroke="${colours[p] ?? '#888'}" stroke-width="2"/>`);
+    // Later policies are drawn thinner, so a curve identical to an earlier one stays visible inside it.
+    const width = Math.max(1.25, 4.5 - p * 1.75);
+    out.push(`<path d="${path}" fill="none" stroke="${colours[p] ?? '#888'}" stroke-width="${width}" stroke-linejoin="round"/>`);
   });
   return out.join('\n');
 }

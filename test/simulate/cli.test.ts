@@ -59,7 +59,7 @@ void describe('zoe simulate', () => {
   void it('prints the policies side by side', async () => {
     const { code, stdout, stderr } = await run(['simulate', '--trace', file('trace.jsonl'), '--hosts', file('hosts.json'), '--elastic', 'fixed']);
     assert.equal(code, 0, stderr);
-    assert.match(stdout, /3 executions · 1 hosts, 4 cores, 8 GiB · placement spread · elastic model fixed · seed 1/);
+    assert.match(stdout, /3 executions · 1 host, 4 cores, 8 GiB · placement spread · elastic model fixed · seed 1/);
     assert.match(stdout, /^metric\s+FIFO\s+SIZE\s+DYNSIZE$/m);
     assert.match(stdout, /^turnaround mean\s+10\.3s\s/m);
     assert.match(stdout, /^makespan\s+15s\s+/m);
