@@ -119,7 +119,8 @@ void describe('zoe administration commands', () => {
     const submitted = await alice('POST', '/execution', { name: 'cli-web', application: sampleZApp('web') });
     assert.equal(submitted.status, 201);
     const execution = (submitted.body as { execution_id: number }).execution_id;
-    await waitForStatus(alice, execution, (s) => s === 'running');
+    const started = await waitForStatus(alice, execution, (s) => s === 'running' || s === 'terminated' || s === 'error');
+    assert.equal(started.status, 'running', `ended early: ${started.error_message}`);
     const aliceId = ((await alice('GET', '/login')).body as { user: { id: number } }).user.id;
 
     const result = await json<{ user_id: number; terminated: number[] }>(['user-terminate', String(aliceId)]);
