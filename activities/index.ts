@@ -3,19 +3,20 @@
 import type pg from 'pg';
 import type { HostRegistry } from '../backends/docker/hosts.js';
 import type { Logger } from '../log/logger.js';
-import { createContainerActivities } from './containers.js';
+import { type ContainerSettings, createContainerActivities } from './containers.js';
 import { createRecordActivities } from './records.js';
 
 export interface ActivityDependencies {
   pool: pg.Pool;
   hosts: HostRegistry;
+  settings: ContainerSettings;
   log: Logger;
 }
 
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createRecordActivities(deps.pool),
-    ...createContainerActivities(deps.hosts, deps.log),
+    ...createContainerActivities(deps.hosts, deps.settings, deps.log),
   };
 }
 

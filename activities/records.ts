@@ -30,6 +30,8 @@ export interface ServiceChange {
   ip?: string;
   ports?: PublishedPort[];
   exitCode?: number;
+  /** The instance died and will be placed again (`restart_count` + 1). */
+  restarted?: boolean;
 }
 
 /**
@@ -89,10 +91,11 @@ export function createRecordActivities(pool: pg.Pool) {
              backend_id = CASE WHEN $3 = 'destroyed' THEN NULL ELSE COALESCE($5, backend_id) END,
              ip_address = CASE WHEN $8 THEN NULL ELSE COALESCE($6, ip_address) END,
              exit_code = COALESCE($7, exit_code),
-             error_message = CASE WHEN $3 IN ('dead', 'oom-killed') THEN $9 ELSE error_message END
+             error_message = CASE WHEN $3 IN ('dead', 'oom-killed') THEN $9 ELSE error_message END,
+             restart_count = restart_count + CASE WHEN $10 THEN 1 ELSE 0 END
            WHERE id = $1`,
           [change.serviceId, change.status, change.backendStatus, change.host ?? null, change.backendId ?? null,
-            change.ip ?? null, change.exitCode ?? null, ended, change.message],
+            change.ip ?? null, change.exitCode ?? null, ended, change.message, change.restarted ?? false],
         );
         if (ended) {
           await db.query('UPDATE port SET external_ip = NULL, external_port = NULL WHERE service_id = $1', [change.serviceId]);

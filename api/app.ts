@@ -7,6 +7,7 @@ import type { ApiDeps } from './deps.js';
 import { errorMiddleware, notFound } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { executionRoutes } from './routes/executions.js';
+import { logRoutes } from './routes/logs.js';
 import { loggedInRoutes, publicRoutes } from './routes/misc.js';
 import { shopRoutes } from './routes/shop.js';
 
@@ -35,6 +36,7 @@ export function createApp(deps: ApiDeps): Koa {
   secured.use(requireLogin(deps));
   loggedInRoutes(secured, deps);
   executionRoutes(secured, deps);
+  logRoutes(secured, deps);
   shopRoutes(secured, deps);
   adminRoutes(secured, deps);
 

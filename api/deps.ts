@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
+import type { HostRegistry } from '../backends/docker/hosts.js';
 import type { ZoeConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 
@@ -8,5 +9,7 @@ export interface ApiDeps {
   config: ZoeConfig;
   pool: pg.Pool;
   temporal: Client;
+  /** The container hosts, for following logs live. */
+  hosts: HostRegistry;
   log: Logger;
 }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ApiError, ZoeClient } from './client.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerExecutionCommands } from './commands/executions.js';
+import { registerLogCommands } from './commands/logs.js';
 import { registerShopCommands } from './commands/shop.js';
 import { registerSimulateCommands } from './commands/simulate.js';
 import { registerZAppCommands } from './commands/zapp.js';
@@ -29,6 +30,7 @@ program.command('info')
   });
 
 registerExecutionCommands(program, client);
+registerLogCommands(program, client);
 registerZAppCommands(program);
 registerShopCommands(program, client);
 registerAdminCommands(program, client);

@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   ZOE_EXTERNAL_ADDRESS: z.string().min(1).default('127.0.0.1'),
   ZOE_WORKSPACE_BASE_PATH: z.string().min(1).optional(),
   ZOE_VOLUME_ALLOWLIST: z.string().default(''),
+  ZOE_SERVICE_LOGS_PATH: z.string().min(1).optional(),
+  ZOE_READINESS_TIMEOUT: z.coerce.number().positive().default(120),
+  ZOE_RECONCILE_INTERVAL: z.coerce.number().positive().default(300),
   ZOE_FS_GROUP_ID: z.coerce.number().int().min(0).default(5001),
   ZOE_SCHEDULER_POLICY: z.enum(['FIFO', 'SIZE', 'DYNSIZE']).default('FIFO'),
   ZOE_PLACEMENT_POLICY: z.enum(['spread', 'pack', 'random', 'average', 'waterfill']).default('spread'),
@@ -70,6 +73,12 @@ export interface ZoeConfig {
   workspaceBase: string;
   /** Host paths (and what lies under them) that ZApp volumes may mount; empty: none. */
   volumeAllowlist: string[];
+  /** Service logs are kept in `<base>/<deployment>/<execution>/<instance>.txt` after containers go. */
+  serviceLogsBase: string;
+  /** How long a startup group may take to accept connections on its declared ports. */
+  readinessTimeoutMs: number;
+  /** How often the worker removes containers that no live execution owns. */
+  reconcileIntervalMs: number;
   policy: { queue: 'FIFO' | 'SIZE' | 'DYNSIZE'; placement: PlacementName };
   cookieSecret: string | undefined;
   /** Folder of ZApp folders (manifest.json version 1 each). */
@@ -117,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
     network: { publishAddress: e.ZOE_PUBLISH_ADDRESS, externalAddress: e.ZOE_EXTERNAL_ADDRESS },
     fsGroupId: e.ZOE_FS_GROUP_ID,
     workspaceBase: resolve(e.ZOE_WORKSPACE_BASE_PATH ?? join(dataDir, 'workspaces')),
+    serviceLogsBase: resolve(e.ZOE_SERVICE_LOGS_PATH ?? join(dataDir, 'service-logs')),
+    readinessTimeoutMs: e.ZOE_READINESS_TIMEOUT * 1000,
+    reconcileIntervalMs: e.ZOE_RECONCILE_INTERVAL * 1000,
     volumeAllowlist: e.ZOE_VOLUME_ALLOWLIST.split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => resolve(p)),
     policy: { queue: e.ZOE_SCHEDULER_POLICY, placement: placementName(e.ZOE_PLACEMENT_POLICY) },
     cookieSecret: e.ZOE_COOKIE_SECRET,

@@ -66,6 +66,7 @@ export function executionInput(zapp: ZApp, instances: InstancePlan[], ctx: PlanC
     instances,
     runtimeLimitMs: Math.max(0, ctx.runtimeLimitHours) * 3_600_000,
     submittedAt: ctx.submittedAt,
+    workspace: { path: workspacePath(ctx.workspaceBase, ctx.deployment, ctx.owner.username), uid: ctx.owner.fsUid, gid: ctx.fsGroupId },
   };
 }
 

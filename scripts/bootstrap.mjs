@@ -3,25 +3,37 @@
 // they are missing or older than the lock file, then runs the given TypeScript entry with tsx.
 // Plain JavaScript on purpose: it must run before anything is installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const marker = join(root, 'node_modules', '.package-lock.json');
-const lock = join(root, 'package-lock.json');
+const stamp = join(root, 'node_modules', '.zoe-dependencies');
 
-function depsAreCurrent() {
-  return existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs;
+/** What the installed node_modules were made from: package.json and the lock file. */
+function manifestDigest() {
+  const hash = createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) {
+    const path = join(root, file);
+    if (existsSync(path)) hash.update(readFileSync(path));
+  }
+  return hash.digest('hex');
 }
 
-if (!depsAreCurrent()) {
-  console.log('zoe: installing npm dependencies (npm ci)…');
-  const ci = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
-  if (ci.status !== 0) {
-    console.error('zoe: npm ci failed; fix the error above and run the command again.');
-    process.exit(ci.status ?? 1);
+function npm(args) {
+  return spawnSync('npm', [...args, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' }).status === 0;
+}
+
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== manifestDigest()) {
+  console.log('zoe: installing npm dependencies…');
+  // `npm ci` refuses a lock file without entries for other platforms' optional packages, which a
+  // registry mirror may not serve (the @swc/core binaries): then `npm install` honours the lock.
+  if (!npm(['ci']) && !npm(['install'])) {
+    console.error('zoe: installing the npm dependencies failed; fix the error above and run the command again.');
+    process.exit(1);
   }
+  writeFileSync(stamp, manifestDigest());
 }
 
 const [entry, ...args] = process.argv.slice(2);

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../log/logger.js';
+import { reconcileOrphans, scheduleReconciliation } from './reconcile.js';
 import { createZoeWorker, ensureScheduler } from './worker.js';
 
 const config = loadConfig();
@@ -23,17 +24,21 @@ const connection = await NativeConnection.connect({ address: config.temporal.add
 const worker = await createZoeWorker({ config, pool, hosts, log, connection });
 
 const clientConnection = await Connection.connect({ address: config.temporal.address });
-await ensureScheduler(new Client({ connection: clientConnection, namespace: config.temporal.namespace }), config);
-await clientConnection.close();
+const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+await ensureScheduler(client, config);
+const stopReconciling = scheduleReconciliation(
+  () => reconcileOrphans(client, hosts, config.deployment, log), config.reconcileIntervalMs, log);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info(`${signal}: finishing in-flight tasks, then stopping`);
+    stopReconciling();
     worker.shutdown();
   });
 }
 log.info('worker running', { taskQueue: `zoe-${config.deployment}`, temporal: config.temporal.address });
 await worker.run();
+await clientConnection.close();
 await connection.close();
 await pool.end();
 log.info('worker stopped');

@@ -29,7 +29,12 @@ export async function createZoeWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.config.temporal.namespace,
     taskQueue: taskQueue(deps.config.deployment),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
-    activities: createActivities({ pool: deps.pool, hosts: deps.hosts, log: deps.log.child('activity') }),
+    activities: createActivities({
+      pool: deps.pool,
+      hosts: deps.hosts,
+      settings: { serviceLogsBase: deps.config.serviceLogsBase, readinessTimeoutMs: deps.config.readinessTimeoutMs },
+      log: deps.log.child('activity'),
+    }),
   });
 }
 

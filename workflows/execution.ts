@@ -6,6 +6,7 @@ import {
   CancellationScope, condition, isCancellation, proxyActivities, setHandler, upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { ExitReport } from '../backends/docker/watch.js';
 import type { Placement } from '../scheduler/types.js';
 import { describeFailure, type EndRequest, failureType, startupGroups } from './execution-helpers.js';
 import {
@@ -53,6 +54,7 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   const grants: Placement[] = [];
   const shrinks: string[] = [];
   const running = new Map<string, string>(); // instance -> host
+  const preparedHosts = new Set<string>();
 
   setHandler(killSignal, ({ reason }) => void (end ??= { kind: 'kill', reason }));
   setHandler(admittedSignal, ({ placements }) => void (admitted ??= placements));
@@ -102,16 +104,26 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   async function runAdmitted(placements: Placement[]): Promise<ExecutionOutcome> {
     await setStatus('starting', 'essential services admitted; starting them');
     const hostOf = new Map(placements.map((p) => [p.instance, p.host]));
-    for (const host of new Set(placements.map((p) => p.host))) {
-      await starter.prepareNetwork({ executionId, deployment: input.deployment, host });
-    }
-    for (const group of startupGroups(input.instances.filter((i) => i.essential))) {
+    for (const host of new Set(placements.map((p) => p.host))) await prepareHost(host);
+    const groups = startupGroups(input.instances.filter((i) => i.essential));
+    for (const [index, group] of groups.entries()) {
       if (end) return { status: 'terminated', reason: end.reason };
       await Promise.all(group.map((plan) => startInstance(plan, hostOf.get(plan.instance))));
+      // The next group starts once this one's declared ports accept connections.
+      if (index < groups.length - 1) {
+        await Promise.all(group.filter((plan) => plan.container.ports.length > 0).map((plan) =>
+          starter.waitForReadiness({ executionId, deployment: input.deployment, host: running.get(plan.instance)!, instance: plan })));
+      }
     }
     if (end) return { status: 'terminated', reason: end.reason };
     await setStatus('running', 'all essential services are running', { timeStart: true });
     return watch();
+  }
+
+  async function prepareHost(host: string): Promise<void> {
+    if (preparedHosts.has(host)) return;
+    await starter.prepareExecution({ executionId, deployment: input.deployment, host, workspace: input.workspace });
+    preparedHosts.add(host);
   }
 
   async function startInstance(plan: InstancePlan, host: string | undefined): Promise<void> {
@@ -143,26 +155,24 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
       const grant = grants.shift()!;
       const plan = plans.get(grant.instance);
       if (!plan || running.has(plan.instance)) continue;
-      if (![...running.values()].includes(grant.host)) {
-        await starter.prepareNetwork({ executionId, deployment: input.deployment, host: grant.host });
-      }
+      await prepareHost(grant.host);
       await startInstance(plan, grant.host);
     }
   }
 
   async function watch(): Promise<ExecutionOutcome> {
     const deadline = input.runtimeLimitMs > 0 ? Date.now() + input.runtimeLimitMs : undefined;
-    const watched = input.instances.filter((i) => i.essential).map((i) => ({ instance: i.instance, host: running.get(i.instance)! }));
     for (;;) {
       await applyElasticChanges();
       if (end) return { status: 'terminated', reason: end.reason };
+      const watched = [...running.entries()].map(([instance, host]) => ({ instance, host }));
       const slice = deadline === undefined ? WATCH_SLICE_MS : Math.min(WATCH_SLICE_MS, Math.max(0, deadline - Date.now()));
       const scope = new CancellationScope();
       let settled = false;
-      let exit: Awaited<ReturnType<Activities['waitForEssentialExit']>> = null;
+      const seen: { exit: ExitReport | null } = { exit: null };
       const watching = scope
-        .run(() => enduring.waitForEssentialExit({ executionId, deployment: input.deployment, instances: watched, maxWaitMs: slice }))
-        .then((report) => void (exit = report), (error: unknown) => {
+        .run(() => enduring.waitForExit({ executionId, deployment: input.deployment, instances: watched, maxWaitMs: slice }))
+        .then((report) => void (seen.exit = report), (error: unknown) => {
           if (!isCancellation(error)) throw error;
         })
         .finally(() => void (settled = true));
@@ -171,12 +181,29 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
       await watching;
       const request = ended();
       if (request) return { status: 'terminated', reason: request.reason };
-      if (exit !== null) return serviceExited(exit);
+      const stopped = seen.exit;
+      if (stopped !== null) {
+        if (plans.get(stopped.instance)?.essential !== false) return serviceExited(stopped);
+        await elasticExited(stopped);
+      }
       if (deadline !== undefined && Date.now() >= deadline) return { status: 'terminated', reason: 'Run time quota exceeded' };
     }
   }
 
-  async function serviceExited(exit: NonNullable<Awaited<ReturnType<Activities['waitForEssentialExit']>>>): Promise<ExecutionOutcome> {
+  /** An elastic instance that stops is not the end: its resources go back and it is placed again. */
+  async function elasticExited(exit: ExitReport): Promise<void> {
+    const plan = plans.get(exit.instance)!;
+    const host = running.get(exit.instance)!;
+    await enduring.removeContainer({ executionId, deployment: input.deployment, instance: exit.instance, host });
+    running.delete(exit.instance);
+    await recordService(plan, {
+      status: 'inactive', backendStatus: exit.oomKilled ? 'oom-killed' : 'dead', exitCode: exit.exitCode, restarted: true,
+      message: `${exit.description.replace('essential service', 'elastic service')}; it will be started again when resources allow`,
+    });
+    await scheduler.releaseInstances(executionId, [exit.instance]);
+  }
+
+  async function serviceExited(exit: ExitReport): Promise<ExecutionOutcome> {
     const plan = plans.get(exit.instance);
     if (plan) {
       running.delete(exit.instance);

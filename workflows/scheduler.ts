@@ -56,6 +56,11 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   setHandler(releaseSignal, ({ executionId }) => forget(executionId));
   setHandler(releaseInstancesSignal, ({ executionId, instances }) => {
     state.placements = state.placements.filter((p) => p.executionId !== executionId || !instances.includes(p.instance));
+    // An admitted execution that lost elastic instances (died, or shrunk) waits for them again.
+    const admitted = state.admitted.find((a) => a.executionId === executionId);
+    if (admitted && !state.queue.some((q) => q.request.executionId === executionId)) {
+      state.queue.push({ workflowId: admitted.workflowId, request: admitted.request });
+    }
     dirty = true;
   });
   setHandler(refreshHostsSignal, () => void (refreshDue = true));
@@ -108,10 +113,12 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
       state.placements = state.placements.filter((p) => !(p.executionId === shrink.executionId && shrink.instances.has(p.instance)));
       await tell(workflowOf.get(shrink.executionId), (h) => h.signal(shrinkSignal, { placements: shrink.placements }));
     }
+    const queued = new Map(state.queue.map((q) => [q.request.executionId, q]));
     for (const admission of decision.admit) {
       state.placements.push(...admission.placements);
-      const workflowId = workflowOf.get(admission.executionId);
-      if (workflowId) state.admitted.push({ executionId: admission.executionId, workflowId });
+      const entry = queued.get(admission.executionId);
+      const workflowId = entry?.workflowId;
+      if (entry) state.admitted.push({ executionId: admission.executionId, workflowId: entry.workflowId, request: entry.request });
       const delivered = await tell(workflowId, (h) => h.signal(admittedSignal, { placements: admission.placements }));
       if (!delivered) forget(admission.executionId); // it ended meanwhile: its resources are free again
     }

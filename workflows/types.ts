@@ -47,6 +47,13 @@ export interface InstancePlan {
   container: ContainerPlan;
 }
 
+/** The owner's workspace directory, created with the owner's uid when missing. */
+export interface WorkspacePlan {
+  path: string;
+  uid: number;
+  gid: number;
+}
+
 export interface ExecutionInput {
   executionId: number;
   deployment: string;
@@ -59,6 +66,7 @@ export interface ExecutionInput {
   runtimeLimitMs: number;
   /** Epoch ms of the submission (FIFO order in the scheduler). */
   submittedAt: number;
+  workspace?: WorkspacePlan;
 }
 
 export interface ExecutionOutcome {
@@ -88,8 +96,8 @@ export interface QueuedExecution {
 export interface SchedulerCarry {
   queue: QueuedExecution[];
   placements: Placement[];
-  /** Executions admitted (their essential set placed), by id, with their workflow ids. */
-  admitted: Array<{ executionId: number; workflowId: string }>;
+  /** Executions admitted (their essential set placed), with their workflow ids and requests. */
+  admitted: Array<{ executionId: number; workflowId: string; request: ExecutionRequest }>;
   hosts: HostCapacity[];
   seed: number;
   /** How often the blocked head of the queue was bypassed: the starvation bound spans passes. */

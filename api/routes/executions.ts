@@ -4,6 +4,8 @@ import { z } from 'zod';
 import {
   eventsOf, getExecution, listExecutions, portsOf, servicesOf, type ExecutionRow,
 } from '../../executions/repository.js';
+import { rmSync } from 'node:fs';
+import { executionLogDir } from '../../executions/log-files.js';
 import { submitExecution } from '../../executions/submit.js';
 import { endpointsOf } from '../../executions/endpoints.js';
 import { ACTIVE_STATUSES } from '../../workflows/types.js';
@@ -81,6 +83,8 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
     if (!accountOf(ctx).role.can_delete_executions) throw forbidden('your role cannot delete execution records');
     if (ACTIVE_STATUSES.includes(row.status)) throw badRequest('Cannot delete an active execution; terminate it first');
     await deps.pool.query('DELETE FROM execution WHERE id = $1', [row.id]);
+    // The kept service logs go with the record.
+    rmSync(executionLogDir(deps.config.serviceLogsBase, deps.config.deployment, row.id), { recursive: true, force: true });
     ctx.status = 204;
   });
 

@@ -1,4 +1,4 @@
-// Waits for the first essential container of an execution to stop, on the engine's own wait
+// Waits for the first of an execution's containers to stop, on the engine's own wait
 // endpoint (no polling). An engine that does not answer makes this throw, and Temporal retries it
 // with back-off: an unreachable engine is never mistaken for a dead service.
 import { setMaxListeners } from 'node:events';

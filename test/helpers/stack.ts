@@ -28,6 +28,7 @@ export interface TestStack {
   pool: pg.Pool;
   temporal: Client;
   docker: Docker;
+  hosts: HostRegistry;
   worker: Worker;
   /** Containers of this stack's deployment, running or not. */
   containers(executionId?: number): Promise<Docker.ContainerInfo[]>;
@@ -70,13 +71,13 @@ export async function startTestStack(options: { users?: string; env?: Record<str
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   await ensureScheduler(temporal, config);
 
-  const server = createApp({ config, pool, temporal, log }).listen(0, '127.0.0.1');
+  const server = createApp({ config, pool, temporal, hosts, log }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0.7`;
   const docker = new Docker();
 
   return {
-    config, apiUrl, adminPassword, pool, temporal, docker, worker,
+    config, apiUrl, adminPassword, pool, temporal, docker, hosts, worker,
     containers: (executionId) => docker.listContainers({ all: true, filters: labelFilter(config.deployment, executionId) }),
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));

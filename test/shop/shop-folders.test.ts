@@ -145,7 +145,7 @@ void describe('ZApp shop folders through the REST API', () => {
 
       const log = recordingLogger();
       lines = log.lines;
-      server = createApp({ config: { ...stack.config, zappShopPath: shop }, pool: stack.pool, temporal: stack.temporal, log }).listen(0, '127.0.0.1');
+      server = createApp({ config: { ...stack.config, zappShopPath: shop }, pool: stack.pool, temporal: stack.temporal, hosts: stack.hosts, log }).listen(0, '127.0.0.1');
       await new Promise<void>((resolve) => server.once('listening', resolve));
       apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0.7`;
       copyAlice = caller(apiUrl, 'alice', 'alice-pass');
