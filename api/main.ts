@@ -5,7 +5,7 @@ import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../log/logger.js';
 import { createApp } from './app.js';
-import { HostRegistry, localHost } from '../backends/docker/hosts.js';
+import { hostsFromConfig } from '../backends/docker/configured-hosts.js';
 
 const config = loadConfig();
 const log = createLogger('api', config.debug ? 'debug' : 'info');
@@ -18,7 +18,7 @@ await migrate(pool, config.deployment);
 const connection = await Connection.connect({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 
-const hosts = new HostRegistry([localHost(config.network)]);
+const hosts = hostsFromConfig(config);
 const server = createApp({ config, pool, temporal, hosts, log }).listen(config.api.port, config.api.host);
 server.on('error', (error) => {
   log.error(`cannot listen on ${config.api.host}:${config.api.port}: ${error.message}`);

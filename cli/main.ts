@@ -5,6 +5,7 @@ import { registerAdminCommands } from './commands/admin.js';
 import { registerExecutionCommands } from './commands/executions.js';
 import { registerLogCommands } from './commands/logs.js';
 import { registerShopCommands } from './commands/shop.js';
+import { registerStatsCommands } from './commands/stats.js';
 import { registerSimulateCommands } from './commands/simulate.js';
 import { registerZAppCommands } from './commands/zapp.js';
 import { resolveCredentials } from './credentials.js';
@@ -31,6 +32,7 @@ program.command('info')
 
 registerExecutionCommands(program, client);
 registerLogCommands(program, client);
+registerStatsCommands(program, client);
 registerZAppCommands(program);
 registerShopCommands(program, client);
 registerAdminCommands(program, client);

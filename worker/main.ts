@@ -1,7 +1,7 @@
 // The worker process: `npm start` runs it; at scale, run several (same task queue).
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { HostRegistry, localHost } from '../backends/docker/hosts.js';
+import { hostsFromConfig } from '../backends/docker/configured-hosts.js';
 import { loadConfig } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
@@ -19,7 +19,7 @@ Runtime.install({ logger: new DefaultLogger(config.debug ? 'INFO' : 'WARN') });
 
 const pool = createPool(config.databaseUrl, config.deployment);
 await migrate(pool, config.deployment);
-const hosts = new HostRegistry([localHost(config.network)]);
+const hosts = hostsFromConfig(config);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 const worker = await createZoeWorker({ config, pool, hosts, log, connection });
 

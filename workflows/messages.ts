@@ -1,7 +1,7 @@
 // Every signal and query of Zoe's workflows, defined once. The API, the CLI's operator commands
 // and the workflows import them from here.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { HostCapacity, Placement } from '../scheduler/types.js';
+import type { HostCapacity, Placement, WaitingInfo } from '../scheduler/types.js';
 import type { ExecutionProgress, QueuedExecution } from './types.js';
 
 // --- Execution workflow ---------------------------------------------------------------------
@@ -38,11 +38,8 @@ export const releaseInstancesSignal = defineSignal<[{ executionId: number; insta
 /** Re-read the hosts' capacities now (a host was added, removed or changed). */
 export const refreshHostsSignal = defineSignal('zoe.scheduler.refresh-hosts');
 
-export interface WaitingExecution {
-  executionId: number;
-  position: number;
-  reason: string;
-}
+/** Why a queued execution waits: its position and the plain reason, with the structured shortage. */
+export type WaitingExecution = WaitingInfo;
 
 export interface SchedulerSnapshot {
   hosts: HostCapacity[];

@@ -105,7 +105,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
       headBypass: state.headBypass ?? null,
     });
     state.headBypass = decision.headBypass;
-    waiting = decision.waiting.map((w) => ({ executionId: w.executionId, position: w.position, reason: w.reason }));
+    waiting = decision.waiting;
     const workflowOf = new Map(state.queue.map((q) => [q.request.executionId, q.workflowId]));
     for (const a of state.admitted) workflowOf.set(a.executionId, a.workflowId);
 

@@ -6,6 +6,7 @@ import {
 } from '../../executions/repository.js';
 import { rmSync } from 'node:fs';
 import { executionLogDir } from '../../executions/log-files.js';
+import { schedulerSnapshot } from '../../executions/statistics.js';
 import { submitExecution } from '../../executions/submit.js';
 import { endpointsOf } from '../../executions/endpoints.js';
 import { ACTIVE_STATUSES } from '../../workflows/types.js';
@@ -19,7 +20,7 @@ import type { ApiDeps } from '../deps.js';
 import { parseId } from './ids.js';
 
 const epoch = z.coerce.number().finite().transform((s) => new Date(s * 1000));
-const ListQuerySchema = z.strictObject({
+export const ListQuerySchema = z.strictObject({
   status: z.enum(['submitted', 'queued', 'starting', 'running', 'cleaning up', 'terminated', 'error']).optional(),
   name: z.string().max(128).optional(),
   user_id: z.coerce.number().int().positive().optional(),
@@ -91,8 +92,19 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
   router.get('/execution/:id', async (ctx) => {
     const row = await visibleExecution(ctx);
     const services = await servicesOf(deps.pool, [row.id]);
-    ctx.body = executionJson(row, services.map((s) => s.id));
+    ctx.body = { ...executionJson(row, services.map((s) => s.id)), ...(await waitingInfo(row)) };
   });
+
+  /** For a queued execution: its position in the queue and why it waits (extra fields, ignored by old clients). */
+  async function waitingInfo(row: ExecutionRow): Promise<{ queue_position?: number; waiting_reason?: string }> {
+    if (row.status !== 'queued') return {};
+    try {
+      const waiting = (await schedulerSnapshot(deps.temporal, deps.config.deployment)).waiting.find((w) => w.executionId === row.id);
+      return waiting ? { queue_position: waiting.position, waiting_reason: waiting.reason } : {};
+    } catch {
+      return {}; // the scheduler is busy or restarting: the record alone still answers
+    }
+  }
 
   router.delete('/execution/:id', async (ctx) => {
     const row = await visibleExecution(ctx);

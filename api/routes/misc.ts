@@ -1,9 +1,8 @@
 // Info, login, ZApp validation, services and scheduler statistics (spec §3.1).
 import type { Router } from '@koa/router';
 import { getExecution, getService } from '../../executions/repository.js';
+import { schedulerStatistics } from '../../executions/statistics.js';
 import { parseZAppJson } from '../../zapps/validate.js';
-import { schedulerWorkflowId } from '../../workflows/ids.js';
-import { snapshotQuery } from '../../workflows/messages.js';
 import { accountOf } from '../auth.js';
 import { readText } from '../body.js';
 import { badRequest, notFound, unavailable } from '../errors.js';
@@ -58,8 +57,7 @@ export function loggedInRoutes(router: Router, deps: ApiDeps): void {
 
   router.get('/statistics/scheduler', async (ctx) => {
     try {
-      const snapshot = await deps.temporal.workflow.getHandle(schedulerWorkflowId(deps.config.deployment)).query(snapshotQuery);
-      ctx.body = snapshot;
+      ctx.body = await schedulerStatistics(deps.temporal, deps.pool, deps.config.deployment);
     } catch (error) {
       throw unavailable(`the scheduler did not answer (${(error as Error).message})`);
     }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { findJsonSyntaxError } from '../../zapps/json-syntax.js';
 import { CliError } from '../errors.js';
-import { bytes, localTime, printJson, progress, table } from '../output.js';
+import { localTime, printJson, progress, table } from '../output.js';
 import type { ApiError, ZoeClient } from '../client.js';
 
 export interface ExecutionJson {
@@ -18,6 +18,9 @@ export interface ExecutionJson {
   time_end: number | null;
   services: number[];
   size: number;
+  /** Only while queued: the position in the scheduler's queue and why it waits. */
+  queue_position?: number;
+  waiting_reason?: string;
 }
 
 interface ServiceJson {
@@ -129,6 +132,9 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
       if (opts.json) return printJson({ ...execution, service_details: services, endpoints: endpoints.endpoints, history: history.events });
       console.log(`Execution ${execution.id}: ${execution.name}  (ZApp ${execution.description.name})`);
       console.log(`Status:    ${execution.status}${execution.error_message ? `  (${execution.error_message})` : ''}`);
+      if (execution.queue_position !== undefined) {
+        console.log(`Waiting:   position ${execution.queue_position} in the queue: ${execution.waiting_reason ?? ''}`);
+      }
       console.log(`Submitted: ${localTime(execution.time_submit)}   Started: ${localTime(execution.time_start)}   Ended: ${localTime(execution.time_end)}`);
       if (endpoints.endpoints.length > 0) {
         console.log('Endpoints:');
@@ -162,21 +168,6 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
       const execution = await waitForStatus(client(), Number(id), (e) => FINAL.has(e.status), !!opts.json);
       if (opts.json) printJson(execution);
       else console.log(`Execution ${id} is ${execution.status}: ${execution.error_message ?? ''}`);
-    });
-
-  program.command('stats')
-    .description('scheduler statistics: queue, placements, hosts')
-    .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
-      const stats = await client().request<{ hosts: Array<{ name: string; memory: number; cores: number; online: boolean }>; queue: unknown[]; placements: Array<{ host: string; memory: number; cores: number }> }>('GET', '/statistics/scheduler');
-      if (opts.json) return printJson(stats);
-      console.log(`Queue: ${stats.queue.length} waiting; ${stats.placements.length} instances placed`);
-      console.log(table(['Host', 'Status', 'Memory reserved', 'Cores reserved'], stats.hosts.map((h) => {
-        const mine = stats.placements.filter((p) => p.host === h.name);
-        return [h.name, h.online ? 'online' : 'offline',
-          `${bytes(mine.reduce((s, p) => s + p.memory, 0))} / ${bytes(h.memory)}`,
-          `${Math.round(mine.reduce((s, p) => s + p.cores, 0) * 100) / 100} / ${h.cores}`];
-      })));
     });
 }
 
