@@ -5,6 +5,7 @@ import Koa from 'koa';
 import { requireLogin } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { errorMiddleware, notFound } from './errors.js';
+import { serveOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { executionRoutes } from './routes/executions.js';
 import { logRoutes } from './routes/logs.js';
@@ -32,6 +33,7 @@ export function createApp(deps: ApiDeps): Koa {
 
   const open = new Router({ prefix: API_PREFIX });
   publicRoutes(open, deps);
+  open.get('/openapi.json', serveOpenApi);
   const secured = new Router({ prefix: API_PREFIX });
   secured.use(requireLogin(deps));
   loggedInRoutes(secured, deps);
