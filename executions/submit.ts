@@ -16,6 +16,7 @@ import type { ZApp } from '../zapps/schema.js';
 import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../workflows/ids.js';
 import { snapshotQuery } from '../workflows/messages.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../workflows/search-attributes.js';
+import { capacitiesKnown } from '../workflows/host-health.js';
 import { executionInput, planInstances } from './plan.js';
 import { quotaRefusal } from './quota.js';
 import { activeUsage, insertExecution, insertServices } from './repository.js';
@@ -49,12 +50,14 @@ export async function submitExecution(deps: SubmitDeps, account: AuthenticatedUs
   const specs = expandInstances(zapp);
   await checkFeasibility(deps, zapp, specs);
 
-  const usage = await activeUsage(deps.pool, account.user.id);
-  const refusal = quotaRefusal(account.quota, usage, specs, account.role.name === 'guest');
-  if (refusal) throw conflict(refusal);
-
   const submittedAt = new Date();
   return inTransaction(deps.pool, async (db) => {
+    // One submission at a time per user: checking the quota and storing the execution are one
+    // step, so concurrent requests cannot all pass the check before any of them is stored.
+    await db.query('SELECT id FROM "user" WHERE id = $1 FOR UPDATE', [account.user.id]);
+    const usage = await activeUsage(db, account.user.id);
+    const refusal = quotaRefusal(account.quota, usage, specs, account.role.name === 'guest');
+    if (refusal) throw conflict(refusal);
     const executionId = await insertExecution(db, { name: request.data.name, userId: account.user.id, description: zapp, submittedAt });
     const serviceIds = await insertServices(db, executionId, zapp, specs);
     const ctx = {
@@ -116,7 +119,7 @@ async function schedulerHosts(deps: SubmitDeps): Promise<HostCapacity[]> {
 /** A request that cannot fit even on an empty pool is refused now rather than queued forever. */
 async function checkFeasibility(deps: SubmitDeps, zapp: ZApp, specs: ReturnType<typeof expandInstances>): Promise<void> {
   const hosts = await schedulerHosts(deps);
-  if (hosts.length === 0) return; // inventory still unknown: the scheduler itself refuses later if needed
+  if (!capacitiesKnown(hosts)) return; // not every host heard from yet: the scheduler refuses later if needed
   const verdict = checkFeasible({
     executionId: 0, submittedAt: 0, size: zapp.size,
     instances: specs.map((s) => ({ instance: s.instance, memory: s.memory, cores: s.cores, labels: s.labels, essential: s.essential })),
