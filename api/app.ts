@@ -17,6 +17,12 @@ export const API_PREFIX = '/api/0.7';
 export function createApp(deps: ApiDeps): Koa {
   const app = new Koa();
   app.proxy = false;
+  // Errors after the reply has started (a stream failing) reach this; a client that stops reading a
+  // stream (Ctrl-C on `zoe logs -f`) is not one. Koa would print the others to stderr, not the log.
+  app.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    deps.log.error('error after the reply started', { error: error.stack ?? String(error) });
+  });
   app.use(errorMiddleware(deps.log));
   app.use(async (ctx, next) => {
     const origin = ctx.get('origin');

@@ -4,6 +4,7 @@ import { ApiError, ZoeClient } from './client.js';
 import { registerAdminCommands } from './commands/admin.js';
 import { registerExecutionCommands } from './commands/executions.js';
 import { registerLogCommands } from './commands/logs.js';
+import { registerOpsCommands } from './commands/ops.js';
 import { registerShopCommands } from './commands/shop.js';
 import { registerStatsCommands } from './commands/stats.js';
 import { registerSimulateCommands } from './commands/simulate.js';
@@ -37,6 +38,7 @@ registerZAppCommands(program);
 registerShopCommands(program, client);
 registerAdminCommands(program, client);
 registerSimulateCommands(program, client);
+registerOpsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { findJsonSyntaxError } from '../../zapps/json-syntax.js';
 import { CliError } from '../errors.js';
 import { localTime, printJson, progress, table } from '../output.js';
-import type { ApiError, ZoeClient } from '../client.js';
+import { ApiError, type ApiErrorBody, type ZoeClient } from '../client.js';
+import { printLogLines } from '../log-stream.js';
 
 export interface ExecutionJson {
   id: number;
@@ -32,6 +33,8 @@ interface ServiceJson {
   backend_host: string | null;
   error_message: string | null;
   exit_code: number | null;
+  /** The service's part of the ZApp. */
+  description?: { monitor?: boolean };
 }
 
 const FINAL = new Set(['terminated', 'error']);
@@ -71,11 +74,11 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
     .description('start an execution of a ZApp description file')
     .argument('<name>', 'a name for this execution')
     .argument('<zapp-file>', 'ZApp description (JSON, format version 3)')
-    .option('-w, --wait', 'wait until the execution is running (or has ended)')
+    .option('-w, --wait', 'wait until the execution is running (or has ended), then follow its monitor service\'s log')
     .option('-s, --synchronous', 'same as --wait (the original CLI\'s flag)')
-    .option('-r, --running', 'accepted for compatibility: --wait already returns once running')
-    .option('--json', 'print the result as JSON')
-    .action(async (name: string, file: string, opts: { wait?: boolean; synchronous?: boolean; json?: boolean }) => {
+    .option('-r, --running', 'with --wait: return once running, without following the log')
+    .option('--json', 'print the result as JSON (with --wait: the execution once running; the log is not followed)')
+    .action(async (name: string, file: string, opts: { wait?: boolean; synchronous?: boolean; running?: boolean; json?: boolean }) => {
       const application = readZAppFile(file);
       let id: number;
       try {
@@ -92,6 +95,7 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
       if (opts.json) printJson(execution);
       else console.log(`Execution ${id} is ${execution.status}${execution.error_message && FINAL.has(execution.status) ? `: ${execution.error_message}` : ''}`);
       if (execution.status !== 'running') process.exitCode = 3;
+      else if (!opts.running && !opts.json) await followMonitor(client(), execution);
     });
 
   program.command('ls').alias('exec-ls')
@@ -169,6 +173,55 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
       if (opts.json) printJson(execution);
       else console.log(`Execution ${id} is ${execution.status}: ${execution.error_message ?? ''}`);
     });
+}
+
+/**
+ * `zoe start -s` without `-r`, as the original did: prints the log of the first monitor service
+ * until it ends (then how the execution ended), or until Ctrl-C, which leaves the execution running.
+ */
+async function followMonitor(client: ZoeClient, execution: ExecutionJson): Promise<void> {
+  const services = await Promise.all([...execution.services].sort((a, b) => a - b).map((s) => client.request<ServiceJson>('GET', `/service/${s}`)));
+  const monitor = services.find((s) => s.description?.monitor === true);
+  if (!monitor) return console.log(`Execution ${execution.id} has no monitor service to follow: \`zoe get ${execution.id}\` shows its services.`);
+  process.stderr.write(`Following the log of ${monitor.name} (service ${monitor.id}); Ctrl-C stops following and leaves the execution running.\n`);
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    const response = await client.send('GET', `/service/logs/${monitor.id}`, undefined, controller.signal);
+    if (!response.ok) {
+      const body = (await response.json().catch(() => ({}))) as ApiErrorBody;
+      throw new ApiError(response.status, body, body.error?.message ?? response.statusText);
+    }
+    await printLogLines(response, false);
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    process.removeListener('SIGTERM', interrupt);
+  }
+  if (controller.signal.aborted) {
+    process.stderr.write(`\nStopped following: your execution ${execution.id} is still running ` +
+      `(\`zoe logs ${monitor.id} -f\` follows it again, \`zoe kill ${execution.id}\` ends it).\n`);
+    return;
+  }
+  // The monitor's log ends with the service; an essential monitor ends the execution with it.
+  const deadline = Date.now() + 30_000;
+  let last = execution;
+  const spinner = progress(true);
+  try {
+    while (!FINAL.has(last.status) && Date.now() < deadline) {
+      spinner.update(`the log has ended; execution ${execution.id}: ${last.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      last = await client.request<ExecutionJson>('GET', `/execution/${execution.id}`);
+    }
+  } finally {
+    spinner.done();
+  }
+  if (!FINAL.has(last.status)) return console.log(`The log of ${monitor.name} has ended; execution ${execution.id} is still ${last.status}.`);
+  console.log(`Execution ${execution.id} is ${last.status}${last.error_message ? `: ${last.error_message}` : ''}`);
+  if (last.status === 'error') process.exitCode = 3;
 }
 
 /** A refused ZApp: list every problem the API reported, one per line. */
