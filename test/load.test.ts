@@ -49,6 +49,22 @@ void describe('200 executions submitted at once by 20 users', () => {
 
   after(() => stack.stop());
 
+  /** For a failure message: the record's status and the order of the messages each execution's workflow saw and sent. */
+  async function whatHappened(ids: number[]): Promise<string> {
+    const lines = await Promise.all(ids.map(async (id) => {
+      const row = await stack.pool.query<{ status: string }>('SELECT status FROM execution WHERE id = $1', [id]);
+      const history = await stack.temporal.workflow.getHandle(executionWorkflowId(stack.config.deployment, id)).fetchHistory();
+      const steps = (history.events ?? []).flatMap((e) => {
+        if (e.workflowExecutionSignaledEventAttributes) return [`received ${e.workflowExecutionSignaledEventAttributes.signalName}`];
+        if (e.signalExternalWorkflowExecutionInitiatedEventAttributes) return [`sent ${e.signalExternalWorkflowExecutionInitiatedEventAttributes.signalName}`];
+        if (e.workflowExecutionCompletedEventAttributes) return ['completed'];
+        return [];
+      });
+      return `  execution ${id} (${row.rows[0]?.status}): ${steps.join(', ')}`;
+    }));
+    return lines.join('\n');
+  }
+
   void it('answers every request: 201 with an id, or 409 with the quota\'s reason', () => {
     assert.equal(outcomes.length, USERS.length * PER_USER);
     const unexpected = outcomes.filter((o) => o.reply.status !== 201 && o.reply.status !== 409);
@@ -132,6 +148,6 @@ void describe('200 executions submitted at once by 20 users', () => {
       if (held.every((ids) => ids.length === 0)) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     } while (Date.now() < settled);
-    assert.deepEqual(held, [[], []], 'the scheduler holds nothing: queue and running');
+    assert.deepEqual(held, [[], []], `the scheduler holds nothing: queue and running\n${await whatHappened(held.flat())}`);
   });
 });
