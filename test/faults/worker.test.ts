@@ -103,7 +103,7 @@ void describe('the worker killed -9 while executions are queued, starting, runni
     await stack.worker.start();
     console.log(`# worker back ${seconds(killedAt)} after the kill`);
   });
-  after(() => stack.stop());
+  after(() => stack?.stop());
 
   void it('queued: a release received while the worker was down admits the waiting execution', async () => {
     assert.deepEqual(await waitForRecord(stack, id.filler, FINAL, 60_000), { status: 'terminated', error_message: KILLED });

@@ -43,6 +43,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Resolves once the process is ready; `output()` is what it wrote since this start. Stops when `signal` aborts. */
 type Readiness = (output: () => string, signal: AbortSignal) => Promise<void>;
 
+/** Children still running when the test process exits (a failed test) are killed with it. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 function zoeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: Readiness): ZoeProcess {
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -62,10 +68,12 @@ function zoeProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: 
         cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'],
       });
       child = current;
+      children.add(current);
       const append = (chunk: Buffer) => void (log += chunk.toString('utf8'));
       current.stdout.on('data', append);
       current.stderr.on('data', append);
       exited = new Promise((resolve) => current.once('exit', (code, signal) => {
+        children.delete(current);
         log += `--- ${new Date().toISOString()} ${name} exited (${signal ?? `code ${code}`})\n`;
         resolve();
       }));
@@ -195,7 +203,14 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
   const apiUrl = `http://127.0.0.1:${port}/api/0.7`;
   const worker = zoeProcess('worker', 'worker/main.ts', env, logLine('worker running'));
   const api = zoeProcess('api', 'api/main.ts', env, answersOk(`${apiUrl}/info`));
-  await Promise.all([worker.start(), api.start()]);
+  try {
+    await Promise.all([worker.start(), api.start()]);
+  } catch (error) {
+    await Promise.all([worker.stop(), api.stop()]);
+    await pool.end();
+    await infra.stop();
+    throw error;
+  }
 
   const connection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection });
