@@ -36,22 +36,32 @@ export interface ServiceChange {
 
 /**
  * The API commits the execution row only once Temporal has accepted the workflow, so the
- * workflow's first record may arrive a few milliseconds before the row exists: wait for it. A row
- * that never appears belongs to a submission that was rolled back (the API died in between).
+ * workflow's first record may arrive before the row is committed. Rather than guess how long a
+ * commit may take, ask PostgreSQL: an insert of the same id waits for the API's transaction to end,
+ * then conflicts (the row was committed) or goes through (it was rolled back: the API died in
+ * between, so no row will ever come). The probe itself is always rolled back. While the API's
+ * transaction stays open the probe gives up after `lock_timeout` and the activity is retried.
  */
-async function awaitExecutionRow(pool: pg.Pool, executionId: number, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await pool.query('SELECT 1 FROM execution WHERE id = $1', [executionId]);
-    if (found.rowCount) return;
-    if (Date.now() > deadline) {
-      throw ApplicationFailure.create({
-        type: 'ExecutionRecordMissing', nonRetryable: true,
-        message: `execution ${executionId} has no record: its submission was not committed`,
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+async function awaitExecutionRow(pool: pg.Pool, executionId: number): Promise<void> {
+  const exists = async () => Boolean((await pool.query('SELECT 1 FROM execution WHERE id = $1', [executionId])).rowCount);
+  if (await exists()) return;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query("SET LOCAL lock_timeout = '5s'");
+    await client.query(
+      `INSERT INTO execution (id, name, user_id, description, status, size, time_submit)
+       SELECT $1, '', id, '{}', 'submitted', 0, now() FROM "user" ORDER BY id LIMIT 1
+       ON CONFLICT (id) DO NOTHING`, [executionId]);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
   }
+  if (await exists()) return;
+  throw ApplicationFailure.create({
+    type: 'ExecutionRecordMissing', nonRetryable: true,
+    message: `execution ${executionId} has no record: its submission was not committed`,
+  });
 }
 
 export function createRecordActivities(pool: pg.Pool) {

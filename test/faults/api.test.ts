@@ -14,6 +14,8 @@ import {
 } from './helpers.js';
 
 const IN_FLIGHT = 10;
+/** Longer than the 15 s the workflow's first record used to wait for its row. */
+const SLOW_COMMIT_MS = 16_000;
 const application = zapp('burst', [service('burst', 0, 'sleep 3600')]);
 const killedBy = (user: string) => ({ status: 'terminated', error_message: `user ${user} request from API` });
 
@@ -38,37 +40,50 @@ void describe('the API killed -9 with requests in flight', () => {
     });
   }
 
+  /**
+   * Makes every submission's commit wait (a deferred trigger on a lock the test holds) until
+   * `release()`; `waiting()` gives the PostgreSQL pids of the sessions waiting to commit.
+   */
+  async function holdCommits() {
+    const key = randomInt(1, 2 ** 31 - 1);
+    const holder = await stack.pool.connect();
+    await holder.query('SELECT pg_advisory_lock($1)', [key]);
+    await stack.pool.query(`CREATE OR REPLACE FUNCTION hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_advisory_xact_lock_shared(${key}); RETURN NULL; END $$`);
+    await stack.pool.query(`CREATE CONSTRAINT TRIGGER hold_commit AFTER INSERT ON execution
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold_commit()`);
+    return {
+      waiting: async () => (await stack.pool.query<{ pid: number }>(
+        `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = $1 AND objsubid = 1`, [key])).rows.map((r) => r.pid),
+      release: async () => {
+        await holder.query('SELECT pg_advisory_unlock($1)', [key]);
+        holder.release();
+        await stack.pool.query('DROP TRIGGER hold_commit ON execution');
+      },
+    };
+  }
+
   void it('submissions in flight: every row has its workflow, no workflow without a row starts anything, the restarted API serves them', async () => {
     // Two executions answered 201 just before the kill: between submit and running.
     const submitted = [await submit(alice, application), await submit(alice, application)];
 
     // Every submission's commit waits on a lock the test holds, so the kill lands while some have
     // started their workflow and not committed their row, and others are earlier on.
-    const key = randomInt(1, 2 ** 31 - 1);
-    const holder = await stack.pool.connect();
-    await holder.query('SELECT pg_advisory_lock($1)', [key]);
-    await stack.pool.query(`CREATE FUNCTION hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_advisory_xact_lock_shared(${key}); RETURN NULL; END $$`);
-    await stack.pool.query(`CREATE CONSTRAINT TRIGGER hold_commit AFTER INSERT ON execution
-      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION hold_commit()`);
-    const atCommit = async () => (await stack.pool.query<{ pid: number }>(
-      `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND classid = 0 AND objid = $1 AND objsubid = 1`, [key])).rows.map((r) => r.pid);
+    const commits = await holdCommits();
     const requests: Array<Promise<PromiseSettledResult<Reply>>> = [];
     for (let i = 0; i < IN_FLIGHT; i++) {
       const request = caller(stack.apiUrl, `user${i}`, `user${i}-pass`)('POST', '/execution', { name: `burst-${i}`, application });
       requests.push(Promise.allSettled([request]).then(([result]) => result));
       await sleep(30);
     }
-    await waitFor('four submissions waiting to commit', async () => ((await atCommit()).length >= 4 || undefined), 20_000, 20);
+    await waitFor('four submissions waiting to commit', async () => ((await commits.waiting()).length >= 4 || undefined), 20_000, 20);
     await stack.api.kill9();
     const statusesAtKill = (await stack.pool.query<{ status: string }>('SELECT status FROM execution WHERE id = ANY($1)', [submitted])).rows;
     // A connection whose client died before its COMMIT is rolled back: the ones held on the lock
     // are ended as PostgreSQL ends a session whose client is gone.
-    const held = await atCommit();
+    const held = await commits.waiting();
     await stack.pool.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [held]);
-    await holder.query('SELECT pg_advisory_unlock($1)', [key]);
-    holder.release();
-    await stack.pool.query('DROP TRIGGER hold_commit ON execution');
+    await commits.release();
     const settled = await Promise.all(requests);
     assert.deepEqual(settled.map((s) => s.status), Array<string>(IN_FLIGHT).fill('rejected'), 'no submission in flight was answered');
     console.log(`# submissions: ${held.length} cut off at their commit; the two answered just before were ${statusesAtKill.map((r) => r.status).join(', ')}`);
@@ -108,6 +123,26 @@ void describe('the API killed -9 with requests in flight', () => {
     const owners = await stack.pool.query<{ id: number; username: string }>('SELECT e.id, u.username FROM execution e JOIN "user" u ON u.id = e.user_id');
     for (const { id, username } of owners.rows) await kill(caller(stack.apiUrl, username, `${username}-pass`), id);
     for (const { id, username } of owners.rows) assert.deepEqual(await waitForRecord(stack, id, FINAL, 60_000), killedBy(username));
+    await assertNothingLeft(stack);
+  });
+
+  void it('a commit slower than the workflow\'s first record: the execution runs once its row is committed', async () => {
+    const commits = await holdCommits();
+    const reply = alice('POST', '/execution', { name: 'slow-commit', application });
+    const outcome = Promise.allSettled([reply]);
+    try {
+      await waitFor('the submission waiting to commit', async () => ((await commits.waiting()).length === 1 || undefined), 20_000, 20);
+      await sleep(SLOW_COMMIT_MS);
+    } finally {
+      await commits.release();
+    }
+    const [answer] = await outcome;
+    assert.equal(answer.status === 'fulfilled' && answer.value.status, 201);
+    const id = ((await reply).body as { execution_id: number }).execution_id;
+    const running = await waitForRecord(stack, id, (s) => s !== 'submitted' && s !== 'queued' && s !== 'starting', 20_000);
+    assert.equal(running.status, 'running', `ended instead: ${running.error_message}`);
+    await kill(alice, id);
+    assert.deepEqual(await waitForRecord(stack, id, FINAL, 30_000), killedBy('alice'));
     await assertNothingLeft(stack);
   });
 
