@@ -11,6 +11,7 @@ import { caller, type Caller, type Reply } from '../helpers/api.js';
 import { startProcessStack, type ProcessStack } from '../helpers/processes.js';
 import {
   assertNothingLeft, assertOneRunningContainerEach, FINAL, kill, seconds, service, sleep, submit, waitFor, waitForRecord, zapp,
+  SUITE_TIMEOUT_MS,
 } from './helpers.js';
 
 const IN_FLIGHT = 10;
@@ -19,7 +20,7 @@ const SLOW_COMMIT_MS = 16_000;
 const application = zapp('burst', [service('burst', 0, 'sleep 3600')]);
 const killedBy = (user: string) => ({ status: 'terminated', error_message: `user ${user} request from API` });
 
-void describe('the API killed -9 with requests in flight', () => {
+void describe('the API killed -9 with requests in flight', { timeout: SUITE_TIMEOUT_MS }, () => {
   let stack: ProcessStack;
   let alice: Caller;
 

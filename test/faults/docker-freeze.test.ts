@@ -10,6 +10,7 @@ import { caller, type Caller } from '../helpers/api.js';
 import { startProcessStack, type ProcessStack } from '../helpers/processes.js';
 import {
   assertNothingLeft, assertOneRunningContainerEach, FINAL, kill, record, seconds, service, sleep, submit, waitForRecord, zapp,
+  SUITE_TIMEOUT_MS,
 } from './helpers.js';
 
 const FREEZE_MS = 8_000;
@@ -48,7 +49,7 @@ async function withEngineFrozen(pid: number, during: () => Promise<void>): Promi
   }
 }
 
-void describe('the Docker Engine frozen while an execution runs', () => {
+void describe('the Docker Engine frozen while an execution runs', { timeout: SUITE_TIMEOUT_MS }, () => {
   let stack: ProcessStack;
   let alice: Caller;
   const enginePid = localEnginePid();

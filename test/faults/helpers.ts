@@ -6,6 +6,8 @@ import type { Caller } from '../helpers/api.js';
 import type { ProcessStack } from '../helpers/processes.js';
 
 export const MiB = 1024 ** 2;
+/** No fault test file may hang: each fails after this long, whatever it waits for. */
+export const SUITE_TIMEOUT_MS = 180_000;
 export const FINAL = (status: string): boolean => status === 'terminated' || status === 'error';
 
 export function service(name: string, order: number, command: string, extra: Record<string, unknown> = {}) {

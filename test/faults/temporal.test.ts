@@ -8,11 +8,12 @@ import { caller, type Caller } from '../helpers/api.js';
 import { startPrivateTemporal, startProcessStack, type PrivateTemporal, type ProcessStack } from '../helpers/processes.js';
 import {
   assertNothingLeft, assertOneRunningContainerEach, FINAL, record, seconds, service, sleep, submit, waitFor, waitForRecord, zapp,
+  SUITE_TIMEOUT_MS,
 } from './helpers.js';
 
 const KILLED = { status: 'terminated', error_message: 'user alice request from API' };
 
-void describe('the Temporal server killed -9 and restarted on its SQLite file', () => {
+void describe('the Temporal server killed -9 and restarted on its SQLite file', { timeout: SUITE_TIMEOUT_MS }, () => {
   let temporal: PrivateTemporal;
   let stack: ProcessStack;
   let alice: Caller;

@@ -14,6 +14,7 @@ import { startProcessStack, type ProcessStack } from '../helpers/processes.js';
 import {
   assertNothingLeft, assertOneRunningContainerEach, FINAL, kill, MiB, record, seconds, service, statusHistory,
   submit, waitFor, waitForRecord, zapp,
+  SUITE_TIMEOUT_MS,
 } from './helpers.js';
 
 const KILLED = 'user alice request from API';
@@ -23,7 +24,7 @@ const untilFile = (name: string, then: string) =>
   `sh -c 'while [ ! -e /mnt/workspace/${name}-$EXECUTION_ID ]; do sleep 0.2; done; ${then}'`;
 const withMemory = (bytes: number) => ({ resources: { memory: { min: bytes, max: bytes }, cores: { min: 0.1, max: 0.1 } } });
 
-void describe('the worker killed -9 while executions are queued, starting, running and tearing down', () => {
+void describe('the worker killed -9 while executions are queued, starting, running and tearing down', { timeout: SUITE_TIMEOUT_MS }, () => {
   let stack: ProcessStack;
   let alice: Caller;
   let killedAt = 0;
