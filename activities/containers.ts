@@ -76,9 +76,13 @@ export function createContainerActivities(hosts: HostRegistry, settings: Contain
       await removeById(host, containerName(input.instance, input.executionId, input.deployment));
     },
 
-    /** Removes the execution's containers and networks on every host; returns the instance names removed. */
-    async removeExecutionContainers(input: { executionId: number; deployment: string }): Promise<string[]> {
-      const removed = await Promise.all(hosts.hosts.map(async (host) => {
+    /**
+     * Removes the execution's containers and networks on every host but `skipHosts` (lost hosts,
+     * whose leftovers reconciliation removes when they answer again); returns the instances removed.
+     */
+    async removeExecutionContainers(input: { executionId: number; deployment: string; skipHosts?: string[] }): Promise<string[]> {
+      const reachable = hosts.hosts.filter((host) => !(input.skipHosts ?? []).includes(host.name));
+      const removed = await Promise.all(reachable.map(async (host) => {
         const present = await host.docker.listContainers({ all: true, filters: labelFilter(input.deployment, input.executionId) });
         for (const c of present) {
           const instance = c.Labels[LABEL.service];

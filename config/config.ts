@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   ZOE_SERVICE_LOGS_PATH: z.string().min(1).optional(),
   ZOE_READINESS_TIMEOUT: z.coerce.number().positive().default(120),
   ZOE_RECONCILE_INTERVAL: z.coerce.number().positive().default(300),
+  ZOE_HOST_REFRESH_INTERVAL: z.coerce.number().positive().default(60),
+  ZOE_HOST_LOSS_GRACE: z.coerce.number().positive().default(300),
   ZOE_FS_GROUP_ID: z.coerce.number().int().min(0).default(5001),
   ZOE_SCHEDULER_POLICY: z.enum(['FIFO', 'SIZE', 'DYNSIZE']).default('FIFO'),
   ZOE_PLACEMENT_POLICY: z.enum(['spread', 'pack', 'random', 'average', 'waterfill']).default('spread'),
@@ -79,6 +81,9 @@ export interface ZoeConfig {
   readinessTimeoutMs: number;
   /** How often the worker removes containers that no live execution owns. */
   reconcileIntervalMs: number;
+  /** How often the scheduler re-reads host capacities, and how long a silent host has before it is lost. */
+  hostRefreshMs: number;
+  hostLossGraceMs: number;
   policy: { queue: 'FIFO' | 'SIZE' | 'DYNSIZE'; placement: PlacementName };
   cookieSecret: string | undefined;
   /** Folder of ZApp folders (manifest.json version 1 each). */
@@ -129,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
     serviceLogsBase: resolve(e.ZOE_SERVICE_LOGS_PATH ?? join(dataDir, 'service-logs')),
     readinessTimeoutMs: e.ZOE_READINESS_TIMEOUT * 1000,
     reconcileIntervalMs: e.ZOE_RECONCILE_INTERVAL * 1000,
+    hostRefreshMs: e.ZOE_HOST_REFRESH_INTERVAL * 1000,
+    hostLossGraceMs: e.ZOE_HOST_LOSS_GRACE * 1000,
     volumeAllowlist: e.ZOE_VOLUME_ALLOWLIST.split(',').map((p) => p.trim()).filter((p) => p !== '').map((p) => resolve(p)),
     policy: { queue: e.ZOE_SCHEDULER_POLICY, placement: placementName(e.ZOE_PLACEMENT_POLICY) },
     cookieSecret: e.ZOE_COOKIE_SECRET,

@@ -107,9 +107,11 @@ async function schedulerHosts(deps: SubmitDeps): Promise<HostCapacity[]> {
   for (;;) {
     let hosts: HostCapacity[];
     try {
-      hosts = (await scheduler.query(snapshotQuery)).hosts;
-    } catch {
-      throw unavailable('the scheduler is not running yet (is the worker up?); try again shortly');
+      hosts = (await withDeadline(scheduler.query(snapshotQuery), 5_000)).hosts;
+    } catch (error) {
+      throw unavailable(error instanceof DeadlineExceeded
+        ? 'the workflow engine does not answer; try again shortly'
+        : 'the scheduler is not running yet (is the worker up?); try again shortly');
     }
     if (hosts.length > 0 || Date.now() > deadline) return hosts;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -129,4 +131,15 @@ async function checkFeasibility(deps: SubmitDeps, zapp: ZApp, specs: ReturnType<
     throw badRequest(`this execution can never run here: ${verdict.reason}`,
       service >= 0 ? `application.services[${service}].resources` : 'application');
   }
+}
+
+class DeadlineExceeded extends Error {}
+
+/** A query to a Temporal server that is down retries its connection for a long time: bound it. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded()), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

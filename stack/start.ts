@@ -136,7 +136,7 @@ function printSummary(config: ZoeConfig, apiUrl: string, uiUrl: string | undefin
     generated
       ? `  Admin login     admin / ${generated}   (generated now, shown once; also in ${join(config.dataDir, 'zoerc')})`
       : `  Admin login     admin (credentials for the CLI in ${join(config.dataDir, 'zoerc')})`,
-    '  Try it          npx zoe start demo zapps/sample-shop/web/web.json --wait   (or browse the shop: npx zoe shop ls)',
+    '  Try it          npx zoe start demo zapps/sample-shop/web/web.json --wait -r   (or browse the shop: npx zoe shop ls)',
     '  Stop            Ctrl-C (containers of running executions keep running and are picked up again at the next start)',
     '',
   ];

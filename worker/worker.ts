@@ -44,7 +44,12 @@ export function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 /** Starts the scheduler workflow unless it already runs (idempotent; every worker calls it). */
 export async function ensureScheduler(client: Client, config: ZoeConfig): Promise<void> {
-  const input: SchedulerInput = { deployment: config.deployment, policy: config.policy };
+  const input: SchedulerInput = {
+    deployment: config.deployment,
+    policy: config.policy,
+    hostRefreshMs: config.hostRefreshMs,
+    hostLossGraceMs: config.hostLossGraceMs,
+  };
   await client.workflow.start('schedulerWorkflow', {
     workflowId: schedulerWorkflowId(config.deployment),
     taskQueue: taskQueue(config.deployment),

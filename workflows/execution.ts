@@ -10,7 +10,7 @@ import type { ExitReport } from '../backends/docker/watch.js';
 import type { Placement } from '../scheduler/types.js';
 import { describeFailure, type EndRequest, failureType, startupGroups } from './execution-helpers.js';
 import {
-  admittedSignal, growSignal, killSignal, progressQuery, refusedSignal, shrinkSignal,
+  admittedSignal, growSignal, hostLostSignal, killSignal, progressQuery, refusedSignal, shrinkSignal,
 } from './messages.js';
 import { connectScheduler } from './scheduler-link.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from './search-attributes.js';
@@ -53,6 +53,8 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   let finalReason: string | undefined = undefined;
   const grants: Placement[] = [];
   const shrinks: string[] = [];
+  const lostHosts: Array<{ host: string; instances: string[]; reason: string }> = [];
+  const goneHosts = new Set<string>(); // lost hosts: teardown does not wait for their engines
   const running = new Map<string, string>(); // instance -> host
   const preparedHosts = new Set<string>();
 
@@ -61,6 +63,7 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   setHandler(refusedSignal, ({ reason }) => void (refusal ??= reason));
   setHandler(growSignal, ({ placements }) => void grants.push(...placements));
   setHandler(shrinkSignal, ({ placements }) => void shrinks.push(...placements.map((p) => p.instance)));
+  setHandler(hostLostSignal, (loss) => void lostHosts.push(loss));
   setHandler(progressQuery, () => ({ status, reason: finalReason, runningInstances: [...running.keys()] }));
 
   upsertSearchAttributes([
@@ -96,9 +99,10 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
 
   async function setStatus(next: ExecutionStatus, message: string, times: { timeStart?: boolean; timeEnd?: boolean } = {}) {
     status = next;
-    upsertSearchAttributes([{ key: ZoeState, value: next }]);
     const errorMessage = times.timeEnd ? message : undefined;
     await records.recordStatus({ executionId, seq: ++seq, status: next, message, errorMessage, ...times });
+    // After the record: a state the database never held is not shown to operators either.
+    upsertSearchAttributes([{ key: ZoeState, value: next }]);
   }
 
   async function runAdmitted(placements: Placement[]): Promise<ExecutionOutcome> {
@@ -176,11 +180,13 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
           if (!isCancellation(error)) throw error;
         })
         .finally(() => void (settled = true));
-      await condition(() => settled || end !== undefined || grants.length > 0 || shrinks.length > 0);
+      await condition(() => settled || end !== undefined || grants.length > 0 || shrinks.length > 0 || lostHosts.length > 0);
       if (!settled) scope.cancel();
       await watching;
       const request = ended();
       if (request) return { status: 'terminated', reason: request.reason };
+      const loss = await handleLostHosts();
+      if (loss) return loss;
       const stopped = seen.exit;
       if (stopped !== null) {
         if (plans.get(stopped.instance)?.essential !== false) return serviceExited(stopped);
@@ -188,6 +194,25 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
       }
       if (deadline !== undefined && Date.now() >= deadline) return { status: 'terminated', reason: 'Run time quota exceeded' };
     }
+  }
+
+  /**
+   * A lost host took its instances with it: an essential one ends the execution with the reason;
+   * elastic ones are forgotten (the scheduler already queued them to be placed again).
+   */
+  async function handleLostHosts(): Promise<ExecutionOutcome | undefined> {
+    while (lostHosts.length > 0) {
+      const loss = lostHosts.shift()!;
+      goneHosts.add(loss.host);
+      for (const instance of loss.instances) {
+        const plan = plans.get(instance);
+        if (!plan || running.get(instance) !== loss.host) continue;
+        running.delete(instance);
+        await recordService(plan, { status: 'inactive', backendStatus: 'undefined', restarted: !plan.essential, message: `${instance}: ${loss.reason}` });
+        if (plan.essential) return { status: 'terminated', reason: `${loss.reason}; essential service ${instance} was on it` };
+      }
+    }
+    return undefined;
   }
 
   /** An elastic instance that stops is not the end: its resources go back and it is placed again. */
@@ -216,7 +241,7 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
 
   async function tearDown(result: ExecutionOutcome): Promise<void> {
     if (status !== 'queued' && status !== 'submitted') await setStatus('cleaning up', `cleaning up: ${result.reason}`);
-    const removed = await enduring.removeExecutionContainers({ executionId, deployment: input.deployment });
+    const removed = await enduring.removeExecutionContainers({ executionId, deployment: input.deployment, skipHosts: [...goneHosts] });
     for (const instance of new Set([...removed, ...running.keys()])) {
       const plan = plans.get(instance);
       if (plan) await recordService(plan, { status: 'inactive', backendStatus: 'destroyed', message: `${instance} removed` });

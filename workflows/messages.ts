@@ -21,6 +21,9 @@ export const shrinkSignal = defineSignal<[{ placements: Placement[] }]>('zoe.exe
 /** From the scheduler: the execution can never be placed; it ends in error with the reason. */
 export const refusedSignal = defineSignal<[{ reason: string }]>('zoe.execution.refused');
 
+/** From the scheduler: a host was lost (it did not answer for the grace period) with these instances on it. */
+export const hostLostSignal = defineSignal<[{ host: string; instances: string[]; reason: string }]>('zoe.execution.host-lost');
+
 export const progressQuery = defineQuery<ExecutionProgress>('zoe.execution.progress');
 
 // --- Scheduler workflow ---------------------------------------------------------------------

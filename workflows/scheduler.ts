@@ -10,9 +10,10 @@ import { decide } from '../scheduler/decide.js';
 import { checkFeasible } from '../scheduler/feasibility.js';
 import type { Placement } from '../scheduler/types.js';
 import {
-  admittedSignal, growSignal, refreshHostsSignal, refusedSignal, releaseInstancesSignal, releaseSignal,
+  admittedSignal, growSignal, hostLostSignal, refreshHostsSignal, refusedSignal, releaseInstancesSignal, releaseSignal,
   shrinkSignal, snapshotQuery, submitSignal, type WaitingExecution,
 } from './messages.js';
+import { capacitiesKnown, mergeInventory } from './host-health.js';
 import type { SchedulerCarry, SchedulerInput } from './types.js';
 
 const inventory = proxyActivities<Activities>({
@@ -22,6 +23,8 @@ const inventory = proxyActivities<Activities>({
 
 /** Host capacities are re-read this often even when nothing asks for it. */
 const HOST_REFRESH_MS = 60_000;
+/** A host that does not answer for this long is lost. */
+const HOST_LOSS_GRACE_MS = 5 * 60_000;
 /** Continue as new well before the history gets large (Temporal warns at 10,240 events). */
 const HISTORY_LIMIT = 4_000;
 
@@ -37,7 +40,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
 
   setHandler(submitSignal, (entry) => {
     if (known(entry.request.executionId)) return; // a retried submit
-    if (state.hosts.length > 0) {
+    if (capacitiesKnown(state.hosts)) {
       const verdict = checkFeasible(entry.request, state.hosts);
       if (!verdict.feasible) {
         refusals.push({ workflowId: entry.workflowId, executionId: entry.request.executionId, reason: verdict.reason });
@@ -74,7 +77,11 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   for (;;) {
     if (refreshDue) {
       refreshDue = false;
-      state.hosts = await inventory.inventoryHosts();
+      const merged = mergeInventory(state.hosts, await inventory.inventoryHosts(), state.hostHealth ?? {}, Date.now(),
+        input.hostLossGraceMs ?? HOST_LOSS_GRACE_MS);
+      state.hosts = merged.hosts;
+      state.hostHealth = merged.health;
+      for (const host of merged.newlyLost) await hostLost(host);
       refuseInfeasible();
       dirty = true;
     }
@@ -83,12 +90,12 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
       dirty = false;
       await schedulingPass();
     }
-    if (workflowInfo().historyLength > HISTORY_LIMIT || workflowInfo().continueAsNewSuggested) {
+    if (workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT) || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       if (!dirty && refusals.length === 0) await continueAsNew<typeof schedulerWorkflow>({ ...input, carried: state });
       continue;
     }
-    const changed = await condition(() => dirty || refreshDue || refusals.length > 0, HOST_REFRESH_MS);
+    const changed = await condition(() => dirty || refreshDue || refusals.length > 0, input.hostRefreshMs ?? HOST_REFRESH_MS);
     if (!changed) refreshDue = true;
   }
 
@@ -109,33 +116,58 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
     const workflowOf = new Map(state.queue.map((q) => [q.request.executionId, q.workflowId]));
     for (const a of state.admitted) workflowOf.set(a.executionId, a.workflowId);
 
+    // Apply the whole decision to the state first, with no await in between: a release handled
+    // while the signals below are being sent must find (and remove) everything this pass granted.
+    const messages: Array<{ executionId: number; send: (h: ExternalHandle) => Promise<void>; forgetIfGone: boolean }> = [];
     for (const shrink of groupByExecution(decision.shrink)) {
       state.placements = state.placements.filter((p) => !(p.executionId === shrink.executionId && shrink.instances.has(p.instance)));
-      await tell(workflowOf.get(shrink.executionId), (h) => h.signal(shrinkSignal, { placements: shrink.placements }));
+      messages.push({ executionId: shrink.executionId, send: (h) => h.signal(shrinkSignal, { placements: shrink.placements }), forgetIfGone: false });
     }
     const queued = new Map(state.queue.map((q) => [q.request.executionId, q]));
     for (const admission of decision.admit) {
-      state.placements.push(...admission.placements);
       const entry = queued.get(admission.executionId);
-      const workflowId = entry?.workflowId;
-      if (entry) state.admitted.push({ executionId: admission.executionId, workflowId: entry.workflowId, request: entry.request });
-      const delivered = await tell(workflowId, (h) => h.signal(admittedSignal, { placements: admission.placements }));
-      if (!delivered) forget(admission.executionId); // it ended meanwhile: its resources are free again
+      if (!entry) continue;
+      state.placements.push(...admission.placements);
+      state.admitted.push({ executionId: admission.executionId, workflowId: entry.workflowId, request: entry.request });
+      messages.push({ executionId: admission.executionId, send: (h) => h.signal(admittedSignal, { placements: admission.placements }), forgetIfGone: true });
     }
     for (const grow of groupByExecution(decision.grow)) {
       state.placements.push(...grow.placements);
-      const delivered = await tell(workflowOf.get(grow.executionId), (h) => h.signal(growSignal, { placements: grow.placements }));
-      if (!delivered) forget(grow.executionId);
+      messages.push({ executionId: grow.executionId, send: (h) => h.signal(growSignal, { placements: grow.placements }), forgetIfGone: true });
     }
     // An execution leaves the queue once every one of its instances is placed.
     state.queue = state.queue.filter((q) => {
       const placed = new Set(state.placements.filter((p) => p.executionId === q.request.executionId).map((p) => p.instance));
       return q.request.instances.some((i) => !placed.has(i.instance));
     });
+
+    for (const message of messages) {
+      // Released meanwhile: nothing to tell, and nothing left to take back.
+      if (!known(message.executionId)) continue;
+      const delivered = await tell(workflowOf.get(message.executionId), message.send);
+      if (!delivered && message.forgetIfGone) forget(message.executionId); // it ended: its resources are free again
+    }
+  }
+
+  /** Everything placed on a lost host is gone: its executions are told, elastic instances wait again. */
+  async function hostLost(host: string): Promise<void> {
+    const health = state.hostHealth?.[host];
+    const seconds = health?.offlineSince === undefined ? 0 : Math.round((Date.now() - health.offlineSince) / 1000);
+    const reason = `host ${host} was lost: its engine has not answered for ${seconds} s`;
+    for (const group of groupByExecution(state.placements.filter((p) => p.host === host))) {
+      state.placements = state.placements.filter((p) => !(p.executionId === group.executionId && p.host === host));
+      const admitted = state.admitted.find((a) => a.executionId === group.executionId);
+      if (admitted && !state.queue.some((q) => q.request.executionId === group.executionId)) {
+        state.queue.push({ workflowId: admitted.workflowId, request: admitted.request });
+      }
+      await tell(admitted?.workflowId, (h) => h.signal(hostLostSignal, { host, instances: [...group.instances], reason }));
+    }
+    dirty = true;
   }
 
   /** Requests that cannot fit even on an empty pool are refused instead of waiting forever. */
   function refuseInfeasible(): void {
+    if (!capacitiesKnown(state.hosts)) return;
     const admittedIds = new Set(state.admitted.map((a) => a.executionId));
     state.queue = state.queue.filter((q) => {
       if (admittedIds.has(q.request.executionId)) return true;

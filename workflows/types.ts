@@ -1,5 +1,6 @@
 // The data the execution workflow carries: plain JSON, computed once at submit time by the API, so
 // the workflow never needs to re-read the ZApp or render templates (deterministic replay).
+import type { HostHealth } from './host-health.js';
 import type { ExecutionRequest, HeadBypass, HostCapacity, Placement, PlacementPolicy, QueuePolicy } from '../scheduler/types.js';
 
 export type ExecutionStatus =
@@ -84,6 +85,12 @@ export interface ExecutionProgress {
 export interface SchedulerInput {
   deployment: string;
   policy: { queue: QueuePolicy; placement: PlacementPolicy };
+  /** How often host capacities are re-read when nothing asks for it (default 60 s). */
+  hostRefreshMs?: number;
+  /** How long a host may not answer before it is declared lost (default 5 min). */
+  hostLossGraceMs?: number;
+  /** Continue as new once the history has this many events (default 4,000). */
+  historyLimit?: number;
   /** Carried across continue-as-new. */
   carried?: SchedulerCarry;
 }
@@ -102,4 +109,6 @@ export interface SchedulerCarry {
   seed: number;
   /** How often the blocked head of the queue was bypassed: the starvation bound spans passes. */
   headBypass?: HeadBypass | null;
+  /** Outages of hosts that do not answer (see host-health.ts). */
+  hostHealth?: Record<string, HostHealth>;
 }

@@ -34,9 +34,13 @@ export function localHost(options: { externalAddress: string; publishAddress: st
 }
 
 /** Reads one host's capacity from `docker info`; an engine that does not answer is offline. */
-export async function readCapacity(host: DockerHost): Promise<HostCapacity> {
+export async function readCapacity(host: DockerHost, timeoutMs = 10_000): Promise<HostCapacity> {
   try {
-    const info = (await host.docker.info()) as { MemTotal: number; NCPU: number };
+    // A host that is gone may not even refuse the connection: bound the wait.
+    const info = (await Promise.race([
+      host.docker.info(),
+      new Promise((_resolve, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ])) as { MemTotal: number; NCPU: number };
     return { name: host.name, memory: info.MemTotal, cores: info.NCPU, labels: host.labels, online: true };
   } catch {
     return { name: host.name, memory: 0, cores: 0, labels: host.labels, online: false };

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { isNotFound } from './errors.js';
+import { isConflict, isNotFound } from './errors.js';
 
 /** Splits a complete multiplexed log buffer into its payload (stdout and stderr interleaved in order). */
 export function demultiplex(buffer: Buffer): Buffer {
@@ -29,7 +29,8 @@ export async function saveContainerLogs(container: Docker.Container, file: strin
   try {
     raw = await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false });
   } catch (error) {
-    if (isNotFound(error)) return false;
+    // Gone, or already being removed by a concurrent attempt: nothing more can be read.
+    if (isNotFound(error) || isConflict(error)) return false;
     throw error;
   }
   mkdirSync(dirname(file), { recursive: true });

@@ -11,7 +11,7 @@ import { NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBun
 import Docker from 'dockerode';
 import type pg from 'pg';
 import { createApp } from '../../api/app.js';
-import { HostRegistry, localHost } from '../../backends/docker/hosts.js';
+import { type DockerHost, HostRegistry, localHost } from '../../backends/docker/hosts.js';
 import { labelFilter } from '../../backends/docker/naming.js';
 import { loadConfig, type ZoeConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
@@ -38,7 +38,16 @@ export interface TestStack {
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 let runtimeInstalled = false;
 
-export async function startTestStack(options: { users?: string; env?: Record<string, string> } = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  /** The text file of users (default: alice and bob with role user, gus guest). */
+  users?: string;
+  /** Extra ZOE_* configuration. */
+  env?: Record<string, string>;
+  /** Container hosts (default: the local engine as host `local`). */
+  hosts?: DockerHost[];
+}
+
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -62,7 +71,7 @@ export async function startTestStack(options: { users?: string; env?: Record<str
   await migrate(pool, config.deployment);
   await ensureAdmin(pool, adminPassword);
 
-  const hosts = new HostRegistry([localHost(config.network)]);
+  const hosts = new HostRegistry(options.hosts ?? [localHost(config.network)]);
   const nativeConnection = await NativeConnection.connect({ address: infra.temporalAddress });
   bundle ??= buildWorkflowBundle();
   const worker = await createZoeWorker({ config, pool, hosts, log, connection: nativeConnection, workflowBundle: await bundle });
