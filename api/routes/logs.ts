@@ -7,21 +7,16 @@ import { followContainerLogs } from '../../backends/docker/logs.js';
 import { isNotFound } from '../../backends/docker/errors.js';
 import { containerName } from '../../backends/docker/naming.js';
 import { serviceLogFile } from '../../executions/log-files.js';
-import { getExecution, getService } from '../../executions/repository.js';
 import { accountOf } from '../auth.js';
 import { notFound } from '../errors.js';
 import type { ApiDeps } from '../deps.js';
 import { parseId } from './ids.js';
+import { visibleService } from './visibility.js';
 
 export function logRoutes(router: Router, deps: ApiDeps): void {
   router.get('/service/logs/:id', async (ctx) => {
     const id = parseId(ctx.params.id);
-    const account = accountOf(ctx);
-    const service = await getService(deps.pool, id);
-    const execution = service && (await getExecution(deps.pool, service.execution_id));
-    if (!service || !execution || (execution.user_id !== account.user.id && !account.role.can_operate_others)) {
-      throw notFound(`service ${id}`);
-    }
+    const { service, execution } = await visibleService(deps, accountOf(ctx), id);
     const follow = ctx.query.follow !== '0' && ctx.query.follow !== 'false';
     ctx.type = 'text/plain; charset=utf-8';
     ctx.set('Cache-Control', 'no-store');

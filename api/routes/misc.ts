@@ -1,15 +1,15 @@
 // Info, login, ZApp validation, services and scheduler statistics (spec §3.1).
 import type { Router } from '@koa/router';
-import { getExecution, getService } from '../../executions/repository.js';
 import { schedulerStatistics } from '../../executions/statistics.js';
 import { parseZAppJson } from '../../zapps/validate.js';
 import { accountOf } from '../auth.js';
 import { readText } from '../body.js';
-import { badRequest, notFound, unavailable } from '../errors.js';
+import { badRequest, unavailable } from '../errors.js';
 import { serviceJson, userJson } from '../serialize.js';
 import type { ApiDeps } from '../deps.js';
 import { setSessionCookie } from '../session.js';
 import { parseId } from './ids.js';
+import { visibleService } from './visibility.js';
 
 export const ZOE_VERSION = '2026.11';
 export const API_VERSION = '0.7';
@@ -45,13 +45,7 @@ export function loggedInRoutes(router: Router, deps: ApiDeps): void {
   });
 
   router.get('/service/:id', async (ctx) => {
-    const id = parseId(ctx.params.id);
-    const account = accountOf(ctx);
-    const service = await getService(deps.pool, id);
-    const execution = service && (await getExecution(deps.pool, service.execution_id));
-    if (!service || !execution || (execution.user_id !== account.user.id && !account.role.can_operate_others)) {
-      throw notFound(`service ${id}`);
-    }
+    const { service } = await visibleService(deps, accountOf(ctx), parseId(ctx.params.id));
     ctx.body = serviceJson(service);
   });
 

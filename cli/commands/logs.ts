@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { ZoeClient } from '../client.js';
 import { ApiError } from '../client.js';
+import { printLogLines } from '../log-stream.js';
 
 export function registerLogCommands(program: Command, client: () => ZoeClient): void {
   program.command('logs')
@@ -16,18 +17,6 @@ export function registerLogCommands(program: Command, client: () => ZoeClient): 
         const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
         throw new ApiError(response.status, body, body.error?.message ?? response.statusText);
       }
-      let pending = '';
-      const decoder = new TextDecoder();
-      const emit = (line: string) => {
-        const space = line.indexOf(' ');
-        process.stdout.write(`${opts.timestamps || space < 0 ? line : line.slice(space + 1)}\n`);
-      };
-      for await (const chunk of response.body ?? []) {
-        pending += decoder.decode(chunk as Uint8Array, { stream: true });
-        const lines = pending.split('\n');
-        pending = lines.pop() ?? '';
-        lines.forEach(emit);
-      }
-      if (pending) emit(pending);
+      await printLogLines(response, !!opts.timestamps);
     });
 }
