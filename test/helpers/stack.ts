@@ -91,7 +91,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
       worker.shutdown();
-      await running;
+      // Bounded: an activity stuck on an engine request must not hold a test run forever.
+      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
       await nativeConnection.close();
       await connection.close();
       const leftovers = await docker.listContainers({ all: true, filters: labelFilter(config.deployment) });
