@@ -153,6 +153,17 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
       }
     });
 
+  program.command('endpoints')
+    .description('the links to an execution\'s published ports (url_template filled with the host\'s address)')
+    .argument('<id>', 'execution id')
+    .option('--json', 'print JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      const { endpoints } = await client().request<{ endpoints: Array<[string, string, string | null]> }>('GET', `/execution/endpoints/${id}`);
+      if (opts.json) return printJson(endpoints.map(([name, url, proxy]) => ({ name, url, proxy_url: proxy })));
+      if (endpoints.length === 0) return console.log(`Execution ${id} has no published endpoint (yet: its services may still be starting).`);
+      for (const [name, url] of endpoints) console.log(`${name}: ${url}`);
+    });
+
   program.command('app-get').alias('exec-app-get')
     .description('print the ZApp description an execution was started with')
     .argument('<id>', 'execution id')

@@ -198,6 +198,19 @@ void describe('the zoe CLI: session, start and follow, operator commands', () =>
       for (const each of [id, execution.id]) await alice('DELETE', `/execution/${each}`);
       for (const each of [id, execution.id]) await waitForStatus(alice, each, (s) => s === 'terminated');
     });
+
+    void it('lists an execution\'s endpoints as links, and as JSON', async () => {
+      const id = ((await alice('POST', '/execution', { name: 'links', application: sampleZApp('web') })).body as { execution_id: number }).execution_id;
+      await waitForStatus(alice, id, (s) => s === 'running');
+      const text = await zoe(['endpoints', String(id)]);
+      assert.equal(text.code, 0, text.stderr);
+      assert.match(text.stdout, /^Web page: http:\/\/127\.0\.0\.1:\d+\/\n$/);
+      const json = await zoe(['endpoints', String(id), '--json']);
+      const [endpoint] = JSON.parse(json.stdout) as Array<{ name: string; url: string }>;
+      assert.match(await (await fetch(endpoint!.url)).text(), /Hello from a Zoe ZApp/);
+      await alice('DELETE', `/execution/${id}`);
+      await waitForStatus(alice, id, (s) => s === 'terminated');
+    });
   });
 
   void describe('zoe ops', () => {
