@@ -107,7 +107,7 @@ async function schedulerHosts(deps: SubmitDeps): Promise<HostCapacity[]> {
   for (;;) {
     let hosts: HostCapacity[];
     try {
-      hosts = (await withDeadline(scheduler.query(snapshotQuery), 5_000)).hosts;
+      hosts = await sharedHostQuery(deps.config.deployment, () => scheduler.query(snapshotQuery).then((s) => s.hosts));
     } catch (error) {
       throw unavailable(error instanceof DeadlineExceeded
         ? 'the workflow engine does not answer; try again shortly'
@@ -116,6 +116,23 @@ async function schedulerHosts(deps: SubmitDeps): Promise<HostCapacity[]> {
     if (hosts.length > 0 || Date.now() > deadline) return hosts;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Host capacities change slowly: concurrent submissions share one query to the scheduler, and an
+ * answer serves for a second, so a burst of submissions does not queue hundreds of queries.
+ */
+const hostQueries = new Map<string, { at: number; hosts: Promise<HostCapacity[]> }>();
+function sharedHostQuery(deployment: string, query: () => Promise<HostCapacity[]>): Promise<HostCapacity[]> {
+  const cached = hostQueries.get(deployment);
+  if (cached && Date.now() - cached.at < 1_000) return cached.hosts;
+  const hosts = withDeadline(query(), 20_000);
+  hostQueries.set(deployment, { at: Date.now(), hosts });
+  hosts.then((list) => {
+    // An empty inventory (the scheduler still reading its hosts) is not worth keeping.
+    if (list.length === 0) hostQueries.delete(deployment);
+  }, () => hostQueries.delete(deployment));
+  return hosts;
 }
 
 /** A request that cannot fit even on an empty pool is refused now rather than queued forever. */
