@@ -48,6 +48,8 @@ export async function prepareRecording(pool: pg.Pool): Promise<void> {
       -- What the host held once this start was recorded (every live container on it, this one included).
       host_memory BIGINT NOT NULL, host_cores NUMERIC NOT NULL,
       host_essential_memory BIGINT NOT NULL, host_essential_cores NUMERIC NOT NULL,
+      -- The elastic containers live on the host then, as 'execution/instance'.
+      host_elastic TEXT[] NOT NULL,
       recorded_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp());`);
 }
 
@@ -88,10 +90,11 @@ export function createRecordingActivities(options: RecordingOptions): Activities
           [executionId, plan.instance, host, plan.essential, plan.memory, plan.cores, Date.now()]);
         await db.query(
           `INSERT INTO recording_start (execution_id, instance, host, essential, memory, cores, activity_id, attempt, created,
-             host_memory, host_cores, host_essential_memory, host_essential_cores)
+             host_memory, host_cores, host_essential_memory, host_essential_cores, host_elastic)
            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9,
              COALESCE(SUM(memory), 0), COALESCE(SUM(cores), 0),
-             COALESCE(SUM(memory) FILTER (WHERE essential), 0), COALESCE(SUM(cores) FILTER (WHERE essential), 0)
+             COALESCE(SUM(memory) FILTER (WHERE essential), 0), COALESCE(SUM(cores) FILTER (WHERE essential), 0),
+             COALESCE(array_agg(execution_id || '/' || instance ORDER BY execution_id, instance) FILTER (WHERE NOT essential), '{}')
            FROM recording_container WHERE host = $3`,
           [executionId, plan.instance, host, plan.essential, plan.memory, plan.cores, activityId, attempt, inserted.rowCount === 1]);
       });

@@ -22,7 +22,7 @@ import { expandInstances } from '../../zapps/instances.js';
 import type { ZApp } from '../../zapps/schema.js';
 import { validateZApp } from '../../zapps/validate.js';
 import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../../workflows/ids.js';
-import { admittedSignal } from '../../workflows/messages.js';
+import { admittedSignal, shrinkSignal } from '../../workflows/messages.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../../workflows/search-attributes.js';
 import { buildWorkflowBundle, ensureScheduler } from '../../worker/worker.js';
 import { infraForThisFile } from './infra.js';
@@ -160,6 +160,8 @@ export async function startExecution(deps: { pool: pg.Pool; client: Client; conf
 export interface SchedulerRun {
   runId: string;
   status: string;
+  /** Events in the run's history. */
+  events: number;
   /** Size of the run's input (the state carried across continue-as-new), bytes. */
   inputBytes: number;
 }
@@ -172,8 +174,17 @@ export interface Admission {
   deliveredAt: number | undefined;
 }
 
-/** Every run of the deployment's scheduler, oldest first, and every admission each one sent, by execution workflow id. */
-export async function readSchedulerHistory(client: Client, deployment: string): Promise<{ runs: SchedulerRun[]; admissions: Map<string, Admission[]> }> {
+export interface SchedulerHistory {
+  /** Oldest first. */
+  runs: SchedulerRun[];
+  /** Every admission sent, by execution workflow id. */
+  admissions: Map<string, Admission[]>;
+  /** When the scheduler told an execution to give an elastic instance back (epoch ms), by `<execution id>/<instance>`. */
+  shrinks: Map<string, number[]>;
+}
+
+/** Every run of the deployment's scheduler and what it sent, read from the histories. */
+export async function readSchedulerHistory(client: Client, deployment: string): Promise<SchedulerHistory> {
   const workflowId = schedulerWorkflowId(deployment);
   const listed: Array<{ runId: string; status: string; startTime: number }> = [];
   for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
@@ -182,6 +193,7 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
   listed.sort((a, b) => a.startTime - b.startTime);
   const runs: SchedulerRun[] = [];
   const admissions = new Map<string, Admission[]>();
+  const shrinks = new Map<string, number[]>();
   for (const { runId, status } of listed) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const sent = new Map<string, Admission>(); // initiated event id -> admission
@@ -199,11 +211,15 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
         const target = initiated.workflowExecution?.workflowId ?? '';
         admissions.set(target, [...(admissions.get(target) ?? []), admission]);
       }
+      if (initiated?.signalName === shrinkSignal.name) {
+        const { placements } = defaultPayloadConverter.fromPayload<{ placements: Placement[] }>(initiated.input!.payloads![0]!);
+        for (const p of placements) shrinks.set(`${p.executionId}/${p.instance}`, [...(shrinks.get(`${p.executionId}/${p.instance}`) ?? []), tsToMs(event.eventTime)]);
+      }
       const delivered = event.externalWorkflowExecutionSignaledEventAttributes;
       const admission = delivered ? sent.get(String(delivered.initiatedEventId)) : undefined;
       if (admission) admission.deliveredAt = tsToMs(event.eventTime);
     }
-    runs.push({ runId, status, inputBytes });
+    runs.push({ runId, status, events: history.events?.length ?? 0, inputBytes });
   }
-  return { runs, admissions };
+  return { runs, admissions, shrinks };
 }
