@@ -62,7 +62,14 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   setHandler(admittedSignal, ({ placements }) => void (admitted ??= placements));
   setHandler(refusedSignal, ({ reason }) => void (refusal ??= reason));
   setHandler(growSignal, ({ placements }) => void grants.push(...placements));
-  setHandler(shrinkSignal, ({ placements }) => void shrinks.push(...placements.map((p) => p.instance)));
+  setHandler(shrinkSignal, ({ placements }) => {
+    for (const { instance } of placements) {
+      // Granted but not started yet: simply never start it. Running: stop it in the watch loop.
+      const pending = grants.findIndex((g) => g.instance === instance);
+      if (pending >= 0) grants.splice(pending, 1);
+      else shrinks.push(instance);
+    }
+  });
   setHandler(hostLostSignal, (loss) => void lostHosts.push(loss));
   setHandler(progressQuery, () => ({ status, reason: finalReason, runningInstances: [...running.keys()] }));
 

@@ -92,7 +92,11 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
     }
     if (workflowInfo().historyLength > (input.historyLimit ?? HISTORY_LIMIT) || workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      if (!dirty && refusals.length === 0) await continueAsNew<typeof schedulerWorkflow>({ ...input, carried: state });
+      // Refusals are not carried; everything else is. The new run starts with a scheduling pass and
+      // a host refresh, so a pending change is not lost even under sustained load (where `dirty`
+      // would never be false and waiting for it would never continue as new).
+      await sendRefusals();
+      if (refusals.length === 0) await continueAsNew<typeof schedulerWorkflow>({ ...input, carried: state });
       continue;
     }
     const changed = await condition(() => dirty || refreshDue || refusals.length > 0, input.hostRefreshMs ?? HOST_REFRESH_MS);
