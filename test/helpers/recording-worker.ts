@@ -48,7 +48,8 @@ export interface RecordingWorkerProcess {
 
 export async function spawnRecordingWorker(settings: RecordingWorkerSettings): Promise<RecordingWorkerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), JSON.stringify(settings)], {
-    stdio: ['ignore', 'pipe', 'pipe'],
+    // The IPC channel only tells the worker when its parent is gone, so it never outlives a dead test.
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   let log = '';
   const append = (chunk: Buffer) => void (log += chunk.toString('utf8'));
@@ -108,6 +109,8 @@ async function main(settings: RecordingWorkerSettings): Promise<void> {
     }),
   });
   process.once('SIGTERM', () => worker.shutdown());
+  process.channel?.unref(); // the channel must not keep a stopped worker alive
+  process.once('disconnect', () => process.exit(1));
   const running = worker.run();
   process.stdout.write(`${READY_LINE}\n`);
   await running;
