@@ -6,18 +6,10 @@ import { describe, it } from 'node:test';
 import { findJsonSyntaxError } from '../../zapps/json-syntax.js';
 import { parseZAppJson, validateZApp, type ZAppValidation } from '../../zapps/validate.js';
 import { baseZApp, deepFreeze, limits, readJson, referenceDir, type Json } from './helpers.js';
+import { mulberry32 } from '../../scheduler/prng.js';
 
-/** mulberry32: small, fast, good enough to pick mutations. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The scheduler's seeded PRNG picks the mutations: the same seed, the same run. */
+const prng = mulberry32;
 
 type Random = () => number;
 const pick = <T>(random: Random, list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
