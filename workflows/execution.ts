@@ -12,6 +12,7 @@ import { describeFailure, type EndRequest, failureType, startupGroups } from './
 import {
   admittedSignal, growSignal, hostLostSignal, killSignal, progressQuery, refusedSignal, shrinkSignal,
 } from './messages.js';
+import { watchTaskQueue } from './ids.js';
 import { connectScheduler } from './scheduler-link.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from './search-attributes.js';
 import type { ExecutionInput, ExecutionOutcome, ExecutionStatus, InstancePlan } from './types.js';
@@ -30,11 +31,12 @@ const starter = proxyActivities<Activities>({
 });
 // Teardown and watching retry without limit: an engine that does not answer is waited for,
 // never mistaken for a dead service.
-const enduring = proxyActivities<Activities>({
+const enduringOptions = {
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+} as const;
+const enduring = proxyActivities<Activities>(enduringOptions);
 
 /** The watch activity returns at least this often, so a long execution keeps a small history. */
 const WATCH_SLICE_MS = 60 * 60 * 1000;
@@ -43,6 +45,8 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   const { executionId } = input;
   const plans = new Map(input.instances.map((i) => [i.instance, i]));
   const scheduler = connectScheduler(input.deployment);
+  // Watches wait for hours: on their own queue they never hold a slot that a start needs.
+  const watcher = proxyActivities<Pick<Activities, 'waitForExit'>>({ ...enduringOptions, taskQueue: watchTaskQueue(input.deployment) });
   let status: ExecutionStatus = 'submitted';
   let seq = 0;
   let admitted: Placement[] | undefined;
@@ -63,12 +67,16 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   setHandler(refusedSignal, ({ reason }) => void (refusal ??= reason));
   setHandler(growSignal, ({ placements }) => void grants.push(...placements));
   setHandler(shrinkSignal, ({ placements }) => {
+    const neverStarted: string[] = [];
     for (const { instance } of placements) {
       // Granted but not started yet: simply never start it. Running: stop it in the watch loop.
       const pending = grants.findIndex((g) => g.instance === instance);
-      if (pending >= 0) grants.splice(pending, 1);
+      if (pending >= 0) neverStarted.push(...grants.splice(pending, 1).map((g) => g.instance));
       else shrinks.push(instance);
     }
+    // The scheduler lets nothing else start on that capacity until it hears the instance is gone.
+    // (Should this fail, the release at teardown frees everything anyway.)
+    if (neverStarted.length > 0) scheduler.releaseInstances(executionId, neverStarted).catch(() => undefined);
   });
   setHandler(hostLostSignal, (loss) => void lostHosts.push(loss));
   setHandler(progressQuery, () => ({ status, reason: finalReason, runningInstances: [...running.keys()] }));
@@ -156,7 +164,12 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
       const instance = shrinks.shift()!;
       const plan = plans.get(instance);
       const host = running.get(instance);
-      if (!plan || plan.essential || host === undefined) continue;
+      if (plan?.essential !== false) continue; // the scheduler never shrinks essentials
+      if (host === undefined) {
+        // Already gone (it died and was released): the scheduler still waits for the word.
+        await scheduler.releaseInstances(executionId, [instance]);
+        continue;
+      }
       await enduring.removeContainer({ executionId, deployment: input.deployment, instance, host });
       running.delete(instance);
       await recordService(plan, { status: 'inactive', backendStatus: 'destroyed', message: `${instance} given back to the scheduler` });
@@ -182,7 +195,7 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
       let settled = false;
       const seen: { exit: ExitReport | null } = { exit: null };
       const watching = scope
-        .run(() => enduring.waitForExit({ executionId, deployment: input.deployment, instances: watched, maxWaitMs: slice }))
+        .run(() => watcher.waitForExit({ executionId, deployment: input.deployment, instances: watched, maxWaitMs: slice }))
         .then((report) => void (seen.exit = report), (error: unknown) => {
           if (!isCancellation(error)) throw error;
         })

@@ -2,6 +2,12 @@
 // repeated across files.
 export const taskQueue = (deployment: string): string => `zoe-${deployment}`;
 
+/**
+ * Watching running containers waits for hours: it has a task queue of its own, served with many
+ * slots, so a pool full of long executions never starves the starts and records of new ones.
+ */
+export const watchTaskQueue = (deployment: string): string => `zoe-${deployment}-watch`;
+
 export const executionWorkflowId = (deployment: string, executionId: number): string =>
   `zoe-${deployment}-execution-${executionId}`;
 

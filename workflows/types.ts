@@ -1,7 +1,7 @@
 // The data the execution workflow carries: plain JSON, computed once at submit time by the API, so
 // the workflow never needs to re-read the ZApp or render templates (deterministic replay).
-import type { HostHealth } from './host-health.js';
-import type { ExecutionRequest, HeadBypass, HostCapacity, Placement, PlacementPolicy, QueuePolicy } from '../scheduler/types.js';
+import type { PlacementPolicy, QueuePolicy } from '../scheduler/types.js';
+import type { PackedCarry } from './scheduler-carry.js';
 
 export type ExecutionStatus =
   | 'submitted' | 'queued' | 'starting' | 'running' | 'cleaning up' | 'terminated' | 'error';
@@ -92,23 +92,7 @@ export interface SchedulerInput {
   /** Continue as new once the history has this many events (default 4,000). */
   historyLimit?: number;
   /** Carried across continue-as-new. */
-  carried?: SchedulerCarry;
+  carried?: PackedCarry;
 }
 
-export interface QueuedExecution {
-  workflowId: string;
-  request: ExecutionRequest;
-}
-
-export interface SchedulerCarry {
-  queue: QueuedExecution[];
-  placements: Placement[];
-  /** Executions admitted (their essential set placed), with their workflow ids and requests. */
-  admitted: Array<{ executionId: number; workflowId: string; request: ExecutionRequest }>;
-  hosts: HostCapacity[];
-  seed: number;
-  /** How often the blocked head of the queue was bypassed: the starvation bound spans passes. */
-  headBypass?: HeadBypass | null;
-  /** Outages of hosts that do not answer (see host-health.ts). */
-  hostHealth?: Record<string, HostHealth>;
-}
+export type { QueuedExecution } from './scheduler-ledger.js';

@@ -1,6 +1,6 @@
 // A worker over the BENCHMARK-AND-TEST-ONLY recording back-end, as a process of its own so a test
 // can SIGKILL it mid-run and start another. It hosts the real workflows on the deployment's task
-// queue with the worker options of worker/worker.ts (the SDK's defaults) and the recording
+// queue (and the watch queue) with the worker options of worker/worker.ts and the recording
 // activities in place of the Docker ones. Run as
 //   node --import tsx test/helpers/recording-worker.ts '<settings as JSON>'
 // it prints READY_LINE once it polls; `spawnRecordingWorker` does that and waits for the line.
@@ -10,6 +10,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { z } from 'zod';
 import { createPool } from '../../db/pool.js';
 import { taskQueue } from '../../workflows/ids.js';
+import { createWatchWorker, pairOf } from '../../worker/worker.js';
 import { createRecordingActivities, simulatedHosts } from './recording-backend.js';
 
 export const RecordingWorkerSettingsSchema = z.strictObject({
@@ -95,19 +96,21 @@ async function main(settings: RecordingWorkerSettings): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const pool = createPool(settings.databaseUrl, settings.deployment);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
-  const worker = await Worker.create({
+  const activities = createRecordingActivities({
+    pool,
+    hosts: simulatedHosts(settings.hosts.count, settings.hosts.cores, settings.hosts.memoryGiB),
+    exitAfterMs: (executionId) => exitDelay(settings.exitAfterMs, executionId),
+  });
+  const main = await Worker.create({
     connection,
     namespace: settings.namespace,
     taskQueue: taskQueue(settings.deployment),
     workflowBundle: { codePath: settings.bundlePath },
     ...(settings.maxConcurrentActivityTaskExecutions === undefined ? {}
       : { maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivityTaskExecutions }),
-    activities: createRecordingActivities({
-      pool,
-      hosts: simulatedHosts(settings.hosts.count, settings.hosts.cores, settings.hosts.memoryGiB),
-      exitAfterMs: (executionId) => exitDelay(settings.exitAfterMs, executionId),
-    }),
+    activities,
   });
+  const worker = pairOf(main, await createWatchWorker(connection, settings, activities));
   process.once('SIGTERM', () => worker.shutdown());
   process.channel?.unref(); // the channel must not keep a stopped worker alive
   process.once('disconnect', () => process.exit(1));

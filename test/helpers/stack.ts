@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import Docker from 'dockerode';
 import type pg from 'pg';
 import { createApp } from '../../api/app.js';
@@ -18,7 +18,7 @@ import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
 import { createLogger } from '../../log/logger.js';
 import { ensureAdmin } from '../../users/bootstrap.js';
-import { buildWorkflowBundle, createZoeWorker, ensureScheduler } from '../../worker/worker.js';
+import { type ZoeWorker, buildWorkflowBundle, createZoeWorker, ensureScheduler } from '../../worker/worker.js';
 import { infraForThisFile, type SharedInfra } from './infra.js';
 
 export interface TestStack {
@@ -29,7 +29,7 @@ export interface TestStack {
   temporal: Client;
   docker: Docker;
   hosts: HostRegistry;
-  worker: Worker;
+  worker: ZoeWorker;
   /** Containers of this stack's deployment, running or not. */
   containers(executionId?: number): Promise<Docker.ContainerInfo[]>;
   stop(): Promise<void>;
