@@ -12,12 +12,8 @@ import { snapshotQuery } from '../workflows/messages.js';
 import { readSchedulerHistory, type Started, startExecution, startRecordingStack, workloadZApp } from '../test/helpers/recording-workload.js';
 
 const EXECUTIONS = Number(process.argv[2] ?? 2_000);
-/**
- * Each running execution holds an activity slot for its watch (`waitForExit`), so the SDK's default
- * of 100 slots would let only ~100 executions run at once and admissions would wait for slots,
- * not for the scheduler. The benchmark gives the worker enough slots; pass 100 to see the default.
- */
-const SLOTS = Number(process.argv[3] ?? EXECUTIONS + 200);
+/** Activity slots of the worker: absent, the product's default (watches have their own queue). */
+const SLOTS = process.argv[3] === undefined ? undefined : Number(process.argv[3]);
 const START_CONCURRENCY = 64;
 const HOSTS = { count: 25, cores: 32, memoryGiB: 128 };
 /** Executions stay running through the measurement: nothing is released, every admission is a fresh one. */
@@ -26,13 +22,13 @@ const RUNNING_MS = 30 * 60_000;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-const stack = await startRecordingStack({ hosts: HOSTS, exitAfterMs: { min: RUNNING_MS, max: RUNNING_MS }, maxConcurrentActivityTaskExecutions: SLOTS });
+const stack = await startRecordingStack({ hosts: HOSTS, exitAfterMs: { min: RUNNING_MS, max: RUNNING_MS }, ...(SLOTS === undefined ? {} : { maxConcurrentActivityTaskExecutions: SLOTS }) });
 try {
   const scheduler = stack.client.workflow.getHandle(schedulerWorkflowId(stack.config.deployment));
   while ((await scheduler.query(snapshotQuery)).hosts.length === 0) await new Promise((r) => setTimeout(r, 100));
   const unit = { cores: 0.1, memoryGiB: 0.25 };
   console.log(`admission throughput: ${EXECUTIONS} executions started at once onto ${HOSTS.count} simulated hosts × ${HOSTS.cores} cores × ${HOSTS.memoryGiB} GiB`);
-  console.log(`(recording back-end, FIFO + spread, one worker process with ${SLOTS} activity slots, node ${process.version})\n`);
+  console.log(`(recording back-end, FIFO + spread, one worker process, ${SLOTS ?? 'default'} activity slots, node ${process.version})\n`);
 
   // Rows and inputs as the API makes them; workflows started by START_CONCURRENCY callers at once.
   const started: Started[] = [];
@@ -52,16 +48,22 @@ try {
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  const { runs, admissions } = await readSchedulerHistory(stack.client, stack.config.deployment);
+  const { runs, admissions, submits } = await readSchedulerHistory(stack.client, stack.config.deployment);
   const latencies: number[] = [];
+  const toScheduler: number[] = []; // start → the scheduler has the submit (the execution workflow's own first steps)
+  const inScheduler: number[] = []; // submit received → admission sent (queueing and deciding in the scheduler)
   let lastAdmission = 0;
   for (const s of started) {
     const [admission, ...again] = admissions.get(s.workflowId) ?? [];
     if (!admission?.deliveredAt || again.length > 0) throw new Error(`${s.workflowId}: ${again.length + (admission ? 1 : 0)} admissions`);
     latencies.push(admission.deliveredAt - s.startedAt);
+    const received = submits.get(s.workflowId);
+    if (received === undefined) throw new Error(`${s.workflowId}: its submit is not in the scheduler's history`);
+    toScheduler.push(received - s.startedAt);
+    inScheduler.push(admission.sentAt - received);
     lastAdmission = Math.max(lastAdmission, admission.deliveredAt);
   }
-  latencies.sort((a, b) => a - b);
+  for (const list of [latencies, toScheduler, inScheduler]) list.sort((a, b) => a - b);
   const firstStart = Math.min(...started.map((s) => s.startedAt));
   const span = lastAdmission - firstStart;
 
@@ -73,6 +75,8 @@ try {
     ['start to admitted, median', seconds(percentile(latencies, 50))],
     ['start to admitted, p95', seconds(percentile(latencies, 95))],
     ['start to admitted, max', seconds(latencies.at(-1)!)],
+    ['  of which start to submit received, median / p95', `${seconds(percentile(toScheduler, 50))} / ${seconds(percentile(toScheduler, 95))}`],
+    ['  of which submit received to admission sent, median / p95', `${seconds(percentile(inScheduler, 50))} / ${seconds(percentile(inScheduler, 95))}`],
     ['scheduler runs (continue-as-new)', `${runs.length} (${runs.length - 1})`],
     ['longest scheduler run', `${Math.max(...runs.map((r) => r.events))} history events`],
     ['largest carried state', `${Math.round(Math.max(...runs.map((r) => r.inputBytes)) / 1024)} KiB`],

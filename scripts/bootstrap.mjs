@@ -12,12 +12,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'node_modules', '.zoe-dependencies');
 
 /** What the installed node_modules were made from: package.json and the lock file. */
+/** What the installed packages depend on: the lock file and package.json's dependency fields (not its scripts). */
 function manifestDigest() {
   const hash = createHash('sha256');
-  for (const file of ['package.json', 'package-lock.json']) {
-    const path = join(root, file);
-    if (existsSync(path)) hash.update(readFileSync(path));
-  }
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const fields = ['dependencies', 'devDependencies', 'optionalDependencies', 'overrides', 'allowScripts'];
+  hash.update(JSON.stringify(fields.map((field) => manifest[field] ?? null)));
+  const lock = join(root, 'package-lock.json');
+  if (existsSync(lock)) hash.update(readFileSync(lock));
   return hash.digest('hex');
 }
 

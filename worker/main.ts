@@ -21,10 +21,9 @@ const pool = createPool(config.databaseUrl, config.deployment);
 await migrate(pool, config.deployment);
 const hosts = hostsFromConfig(config);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
-const worker = await createZoeWorker({ config, pool, hosts, log, connection });
-
 const clientConnection = await Connection.connect({ address: config.temporal.address });
 const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+const worker = await createZoeWorker({ config, pool, hosts, log, connection, client });
 await ensureScheduler(client, config);
 const stopReconciling = scheduleReconciliation(
   () => reconcileOrphans(client, hosts, config.deployment, log), config.reconcileIntervalMs, log);

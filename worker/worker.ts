@@ -1,15 +1,18 @@
-// The worker hosts the workflows and the activities on the deployment's task queue, the
-// long-running container watches on a queue of their own, and makes sure the scheduler singleton
-// runs.
+// The worker process runs three Temporal workers: the execution workflows and their short
+// activities on the deployment's task queue, the scheduler singleton on a queue of its own, and the
+// long-running container watches on a third. It also makes sure the scheduler runs.
 import { createRequire } from 'node:module';
 import { type Client, WorkflowIdConflictPolicy } from '@temporalio/client';
-import { type NativeConnection, Worker, type WorkflowBundleWithSourceMap, bundleWorkflowCode } from '@temporalio/worker';
+import {
+  type NativeConnection, Worker, type WorkflowBundleOption, type WorkflowBundleWithSourceMap, bundleWorkflowCode,
+} from '@temporalio/worker';
 import type pg from 'pg';
 import { type Activities, createActivities } from '../activities/index.js';
+import { type MailActivities, createMailActivities } from '../activities/mail.js';
 import type { HostRegistry } from '../backends/docker/hosts.js';
 import type { ZoeConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
-import { schedulerWorkflowId, taskQueue, watchTaskQueue } from '../workflows/ids.js';
+import { schedulerTaskQueue, schedulerWorkflowId, taskQueue, watchTaskQueue } from '../workflows/ids.js';
 import type { SchedulerInput } from '../workflows/types.js';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
@@ -20,17 +23,13 @@ export interface WorkerDeps {
   hosts: HostRegistry;
   log: Logger;
   connection: NativeConnection;
+  /** The scheduler's mail goes out through it. */
+  client: Client;
   /** Prebuilt bundle (tests build it once); otherwise bundled from workflows/ at start. */
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
-/**
- * A watch is an idle wait on the engine's wait endpoint (a socket, no CPU): one per running
- * execution. Sized for thousands of executions, unlike the 100 slots that starts and records share.
- */
-export const WATCH_SLOTS = 5_000;
-
-/** The deployment's two workers, run and stopped together. */
+/** The deployment's workers, run and stopped together. */
 export interface ZoeWorker {
   run(): Promise<void>;
   shutdown(): void;
@@ -43,21 +42,54 @@ export async function createZoeWorker(deps: WorkerDeps): Promise<ZoeWorker> {
     settings: { serviceLogsBase: deps.config.serviceLogsBase, readinessTimeoutMs: deps.config.readinessTimeoutMs },
     log: deps.log.child('activity'),
   });
+  const where = { namespace: deps.config.temporal.namespace, deployment: deps.config.deployment };
+  const workflowBundle = deps.workflowBundle ?? await buildWorkflowBundle();
   const main = await Worker.create({
     connection: deps.connection,
-    namespace: deps.config.temporal.namespace,
-    taskQueue: taskQueue(deps.config.deployment),
-    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath }),
+    namespace: where.namespace,
+    taskQueue: taskQueue(where.deployment),
+    workflowBundle,
     activities,
   });
-  const watch = await createWatchWorker(deps.connection, { namespace: deps.config.temporal.namespace, deployment: deps.config.deployment },
-    { waitForExit: (watched) => activities.waitForExit(watched) });
-  return pairOf(main, watch);
+  return together([
+    main,
+    await createSchedulerWorker(deps.connection, where, workflowBundle, {
+      inventoryHosts: () => activities.inventoryHosts(),
+      ...createMailActivities(deps.client),
+    }),
+    await createWatchWorker(deps.connection, where, { waitForExit: (watched) => activities.waitForExit(watched) }),
+  ]);
 }
 
+interface Where {
+  namespace: string;
+  deployment: string;
+}
+
+export type SchedulerActivities = Pick<Activities, 'inventoryHosts'> & MailActivities;
+
+/** The scheduler singleton's worker: its workflow and its two activities. */
+export function createSchedulerWorker(connection: NativeConnection, where: Where, workflowBundle: WorkflowBundleOption,
+  activities: SchedulerActivities): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace: where.namespace,
+    taskQueue: schedulerTaskQueue(where.deployment),
+    workflowBundle,
+    activities,
+    maxConcurrentWorkflowTaskExecutions: 2,
+    maxCachedWorkflows: 4,
+  });
+}
+
+/**
+ * A watch is an idle wait on the engine's wait endpoint (a socket, no CPU): one per running
+ * execution. Sized for thousands of executions, unlike the 100 slots that starts and records share.
+ */
+export const WATCH_SLOTS = 5_000;
+
 /** The worker of the watch queue: activities only, with many slots. */
-export function createWatchWorker(connection: NativeConnection, where: { namespace: string; deployment: string },
-  activities: Pick<Activities, 'waitForExit'>): Promise<Worker> {
+export function createWatchWorker(connection: NativeConnection, where: Where, activities: Pick<Activities, 'waitForExit'>): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: where.namespace,
@@ -67,15 +99,14 @@ export function createWatchWorker(connection: NativeConnection, where: { namespa
   });
 }
 
-/** Runs both workers; shutting down one shuts down the other, so neither outlives its pair. */
-export function pairOf(main: Worker, watch: Worker): ZoeWorker {
+/** Runs the workers together; when one stops, the others are shut down, so none outlives the rest. */
+export function together(workers: Worker[]): ZoeWorker {
   const shutdown = () => {
-    for (const worker of [main, watch]) if (worker.getState() === 'RUNNING') worker.shutdown();
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   };
   return {
     run: async () => {
-      const runs = [main.run(), watch.run()].map((run) => run.finally(shutdown));
-      await Promise.all(runs);
+      await Promise.all(workers.map((worker) => worker.run().finally(shutdown)));
     },
     shutdown,
   };
@@ -85,17 +116,21 @@ export function buildWorkflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
 }
 
-/** Starts the scheduler workflow unless it already runs (idempotent; every worker calls it). */
-export async function ensureScheduler(client: Client, config: ZoeConfig): Promise<void> {
+/**
+ * Starts the scheduler workflow unless it already runs (idempotent; every worker calls it). `tuning`
+ * lets tests continue as new sooner than the product does.
+ */
+export async function ensureScheduler(client: Client, config: ZoeConfig, tuning: Pick<SchedulerInput, 'historyLimit'> = {}): Promise<void> {
   const input: SchedulerInput = {
     deployment: config.deployment,
     policy: config.policy,
     hostRefreshMs: config.hostRefreshMs,
     hostLossGraceMs: config.hostLossGraceMs,
+    ...tuning,
   };
   await client.workflow.start('schedulerWorkflow', {
     workflowId: schedulerWorkflowId(config.deployment),
-    taskQueue: taskQueue(config.deployment),
+    taskQueue: schedulerTaskQueue(config.deployment),
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
   });

@@ -63,10 +63,18 @@ export async function executionWorkflow(input: ExecutionInput): Promise<Executio
   const preparedHosts = new Set<string>();
 
   setHandler(killSignal, ({ reason }) => void (end ??= { kind: 'kill', reason }));
-  setHandler(admittedSignal, ({ placements }) => void (admitted ??= placements));
+  // The scheduler's messages arrive in the order it sent them; one sent again is ignored.
+  let lastSeq = 0;
+  const fresh = (seq: number): boolean => {
+    if (seq <= lastSeq) return false;
+    lastSeq = seq;
+    return true;
+  };
+  setHandler(admittedSignal, ({ placements, seq }) => void (fresh(seq) && (admitted ??= placements)));
   setHandler(refusedSignal, ({ reason }) => void (refusal ??= reason));
-  setHandler(growSignal, ({ placements }) => void grants.push(...placements));
-  setHandler(shrinkSignal, ({ placements }) => {
+  setHandler(growSignal, ({ placements, seq }) => void (fresh(seq) && grants.push(...placements)));
+  setHandler(shrinkSignal, ({ placements, seq }) => {
+    if (!fresh(seq)) return;
     const neverStarted: string[] = [];
     for (const { instance } of placements) {
       // Granted but not started yet: simply never start it. Running: stop it in the watch loop.

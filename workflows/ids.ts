@@ -8,6 +8,12 @@ export const taskQueue = (deployment: string): string => `zoe-${deployment}`;
  */
 export const watchTaskQueue = (deployment: string): string => `zoe-${deployment}-watch`;
 
+/**
+ * The scheduler's workflow tasks have a queue of their own: under a burst they do not wait behind
+ * thousands of execution workflow tasks, and every execution waits on the scheduler.
+ */
+export const schedulerTaskQueue = (deployment: string): string => `zoe-${deployment}-scheduler`;
+
 export const executionWorkflowId = (deployment: string, executionId: number): string =>
   `zoe-${deployment}-execution-${executionId}`;
 

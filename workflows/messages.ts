@@ -9,14 +9,23 @@ import type { ExecutionProgress, QueuedExecution } from './types.js';
 /** Ask the execution to end: running services are stopped and removed, then it is terminated. */
 export const killSignal = defineSignal<[{ reason: string }]>('zoe.execution.kill');
 
+/**
+ * What the scheduler sends about placements. `seq` grows with every message: the scheduler's mail
+ * may be sent twice (a retried delivery), and an execution ignores a number it has already seen.
+ */
+export interface PlacementMessage {
+  placements: Placement[];
+  seq: number;
+}
+
 /** From the scheduler: the essential instances are placed, start them. */
-export const admittedSignal = defineSignal<[{ placements: Placement[] }]>('zoe.execution.admitted');
+export const admittedSignal = defineSignal<[PlacementMessage]>('zoe.execution.admitted');
 
 /** From the scheduler: more (elastic) instances may start. */
-export const growSignal = defineSignal<[{ placements: Placement[] }]>('zoe.execution.grow');
+export const growSignal = defineSignal<[PlacementMessage]>('zoe.execution.grow');
 
 /** From the scheduler: these elastic instances must give their resources back. */
-export const shrinkSignal = defineSignal<[{ placements: Placement[] }]>('zoe.execution.shrink');
+export const shrinkSignal = defineSignal<[PlacementMessage]>('zoe.execution.shrink');
 
 /** From the scheduler: the execution can never be placed; it ends in error with the reason. */
 export const refusedSignal = defineSignal<[{ reason: string }]>('zoe.execution.refused');

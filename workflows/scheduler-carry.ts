@@ -15,6 +15,8 @@ export interface SchedulerState extends Ledger {
   headBypass: HeadBypass | null;
   /** Outages of hosts that do not answer (see host-health.ts). */
   hostHealth: Record<string, HostHealth>;
+  /** Sequence number of the last placement message sent (executions ignore one sent again). */
+  mailSeq: number;
 }
 
 /** Consecutive instances `<prefix><first>` … `<prefix><first+count-1>` with one reservation; first −1: the name is the prefix. */
@@ -29,6 +31,7 @@ export interface PackedCarry {
   seed: number;
   headBypass: HeadBypass | null;
   hostHealth: Record<string, HostHealth>;
+  mailSeq: number;
   requests: PackedRequest[];
   /** Execution ids, in arrival order. */
   queue: number[];
@@ -56,6 +59,7 @@ export function packCarry(state: SchedulerState, deployment: string): PackedCarr
     seed: state.seed,
     headBypass: state.headBypass,
     hostHealth: state.hostHealth,
+    mailSeq: state.mailSeq,
     requests: [...requests.values()],
     queue: state.queue.map((q) => q.request.executionId),
     admitted: state.admitted.map((a) => a.executionId),
@@ -87,6 +91,7 @@ export function unpackCarry(packed: PackedCarry, deployment: string): SchedulerS
     seed: packed.seed,
     headBypass: packed.headBypass,
     hostHealth: packed.hostHealth,
+    mailSeq: packed.mailSeq,
     queue: packed.queue.map(entry),
     admitted: packed.admitted.map((id) => ({ executionId: id, ...entry(id) })),
     placements,

@@ -2,10 +2,11 @@
 // free capacity. Every change (submit, release, host refresh) triggers a scheduling pass at once;
 // the pass itself is the pure `decide` function shared with the offline simulator.
 import {
-  allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler,
+  allHandlersFinished, condition, continueAsNew, log, proxyActivities, setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import type { Letter, MailActivities } from '../activities/mail.js';
 import { decide } from '../scheduler/decide.js';
 import { checkFeasible } from '../scheduler/feasibility.js';
 import {
@@ -21,10 +22,6 @@ import {
 import { check, releaseInstancesPayload, releasePayload, submitPayload } from './scheduler-payloads.js';
 import type { SchedulerInput } from './types.js';
 
-const inventory = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
 
 /** Host capacities are re-read this often even when nothing asks for it. */
 const HOST_REFRESH_MS = 60_000;
@@ -40,9 +37,21 @@ const HISTORY_LIMIT = 4_000;
 export const MAX_GRANTS_PER_PASS = 500;
 
 export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
+  // Both run on the scheduler's own task queue (its worker serves them): under a burst they do not
+  // wait behind the executions' activities.
+  const { inventoryHosts } = proxyActivities<Pick<Activities, 'inventoryHosts'>>({
+    startToCloseTimeout: '1 minute',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const { deliverMail } = proxyActivities<MailActivities>({
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds' },
+  });
   const state: SchedulerState = input.carried
     ? unpackCarry(input.carried, input.deployment)
-    : { ...emptyLedger(), hosts: [], seed: 1, headBypass: null, hostHealth: {} };
+    // Message numbers start from the clock: a scheduler started afresh never reuses one.
+    : { ...emptyLedger(), hosts: [], seed: 1, headBypass: null, hostHealth: {}, mailSeq: Date.now() * 1000 };
   let waiting: WaitingExecution[] = [];
   let dirty = true;
   let refreshDue = true;
@@ -91,7 +100,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   for (;;) {
     if (refreshDue) {
       refreshDue = false;
-      const merged = mergeInventory(state.hosts, await inventory.inventoryHosts(), state.hostHealth, Date.now(),
+      const merged = mergeInventory(state.hosts, await inventoryHosts(), state.hostHealth, Date.now(),
         input.hostLossGraceMs ?? HOST_LOSS_GRACE_MS);
       state.hosts = merged.hosts;
       state.hostHealth = merged.health;
@@ -138,20 +147,34 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   }
 
   /**
-   * Sends every execution its mail, executions in parallel (one workflow task carries them all),
-   * each execution's messages in order. An execution that has ended holds nothing any more.
+   * Sends every execution its mail (each execution's messages in order) through one activity, and
+   * waits for it before the next pass. The wait batches: what arrives meanwhile is decided together
+   * in the next pass. A burst larger than one pass's limit is spread over several workflow tasks,
+   * so the history check sees it grow and continues as new in time. An execution that has ended
+   * holds nothing any more.
    */
   async function deliver(mail: Mail[]): Promise<void> {
-    await Promise.all(mail.map(async ({ executionId, workflowId, messages }) => {
-      for (const message of messages) {
-        if (!isKnown(state, executionId)) return; // released meanwhile: nothing to tell
-        if (!(await tell(workflowId, (h) => h.signal(signalOf(message), { placements: message.placements })))) {
-          forget(state, executionId);
-          dirty = true;
-          return;
-        }
-      }
+    const letters = mail.map(({ workflowId, messages }) => ({
+      workflowId,
+      signals: messages.map((m) => ({ name: signalOf(m).name, payload: { placements: m.placements, seq: ++state.mailSeq } })),
     }));
+    await send(letters);
+  }
+
+  async function send(letters: Letter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const { gone } = await deliverMail(letters);
+    for (const workflowId of new Set(gone)) {
+      const ended = executionOf(workflowId);
+      if (ended !== undefined) forget(state, ended);
+      dirty = true;
+    }
+  }
+
+  /** The execution a workflow id belongs to, among those the scheduler knows. */
+  function executionOf(workflowId: string): number | undefined {
+    return state.admitted.find((a) => a.workflowId === workflowId)?.executionId
+      ?? state.queue.find((q) => q.workflowId === workflowId)?.request.executionId;
   }
 
   /** Everything placed on a lost host is gone: its executions are told, elastic instances wait again. */
@@ -159,8 +182,8 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
     const health = state.hostHealth[host];
     const seconds = health?.offlineSince === undefined ? 0 : Math.round((Date.now() - health.offlineSince) / 1000);
     const reason = `host ${host} was lost: its engine has not answered for ${seconds} s`;
-    await Promise.all(loseHost(state, host).map(({ workflowId, instances }) =>
-      tell(workflowId, (h) => h.signal(hostLostSignal, { host, instances, reason }))));
+    const lost = loseHost(state, host).filter((l) => l.workflowId !== undefined);
+    await send(lost.map(({ workflowId, instances }) => ({ workflowId: workflowId!, signals: [{ name: hostLostSignal.name, payload: { host, instances, reason } }] })));
     dirty = true;
   }
 
@@ -179,24 +202,10 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
 
   async function sendRefusals(): Promise<void> {
     const sending = refusals.splice(0);
-    await Promise.all(sending.map((refusal) => tell(refusal.workflowId, (h) => h.signal(refusedSignal, { reason: refusal.reason }))));
+    await send(sending.map((refusal) => ({ workflowId: refusal.workflowId, signals: [{ name: refusedSignal.name, payload: { reason: refusal.reason } }] })));
   }
 }
 
 function signalOf(message: Message) {
   return message.kind === 'shrink' ? shrinkSignal : message.kind === 'admitted' ? admittedSignal : growSignal;
-}
-
-type ExternalHandle = ReturnType<typeof getExternalWorkflowHandle>;
-
-/** Signals an execution workflow; false when it has already ended (or never existed). */
-async function tell(workflowId: string | undefined, send: (handle: ExternalHandle) => Promise<void>): Promise<boolean> {
-  if (!workflowId) return false;
-  try {
-    await send(getExternalWorkflowHandle(workflowId));
-    return true;
-  } catch (error) {
-    log.warn('could not signal an execution workflow', { workflowId, error: String(error) });
-    return false;
-  }
 }

@@ -1,16 +1,18 @@
 // A worker over the BENCHMARK-AND-TEST-ONLY recording back-end, as a process of its own so a test
 // can SIGKILL it mid-run and start another. It hosts the real workflows on the deployment's task
-// queue (and the watch queue) with the worker options of worker/worker.ts and the recording
+// queue (and the scheduler and watch queues) with the worker options of worker/worker.ts and the recording
 // activities in place of the Docker ones. Run as
 //   node --import tsx test/helpers/recording-worker.ts '<settings as JSON>'
 // it prints READY_LINE once it polls; `spawnRecordingWorker` does that and waits for the line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createMailActivities } from '../../activities/mail.js';
 import { z } from 'zod';
 import { createPool } from '../../db/pool.js';
 import { taskQueue } from '../../workflows/ids.js';
-import { createWatchWorker, pairOf } from '../../worker/worker.js';
+import { createSchedulerWorker, createWatchWorker, together } from '../../worker/worker.js';
 import { createRecordingActivities, simulatedHosts } from './recording-backend.js';
 
 export const RecordingWorkerSettingsSchema = z.strictObject({
@@ -110,13 +112,23 @@ async function main(settings: RecordingWorkerSettings): Promise<void> {
       : { maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivityTaskExecutions }),
     activities,
   });
-  const worker = pairOf(main, await createWatchWorker(connection, settings, activities));
+  const clientConnection = await Connection.connect({ address: settings.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: settings.namespace });
+  const worker = together([
+    main,
+    await createSchedulerWorker(connection, settings, { codePath: settings.bundlePath }, {
+      inventoryHosts: () => activities.inventoryHosts(),
+      ...createMailActivities(client),
+    }),
+    await createWatchWorker(connection, settings, activities),
+  ]);
   process.once('SIGTERM', () => worker.shutdown());
   process.channel?.unref(); // the channel must not keep a stopped worker alive
   process.once('disconnect', () => process.exit(1));
   const running = worker.run();
   process.stdout.write(`${READY_LINE}\n`);
   await running;
+  await clientConnection.close();
   await connection.close();
   await pool.end();
 }

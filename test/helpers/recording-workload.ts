@@ -22,8 +22,9 @@ import { expandInstances } from '../../zapps/instances.js';
 import type { ZApp } from '../../zapps/schema.js';
 import { validateZApp } from '../../zapps/validate.js';
 import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../../workflows/ids.js';
-import { admittedSignal, shrinkSignal } from '../../workflows/messages.js';
+import { admittedSignal, shrinkSignal, submitSignal } from '../../workflows/messages.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../../workflows/search-attributes.js';
+import type { SchedulerInput } from '../../workflows/types.js';
 import { buildWorkflowBundle, ensureScheduler } from '../../worker/worker.js';
 import { infraForThisFile } from './infra.js';
 import { prepareRecording } from './recording-backend.js';
@@ -48,7 +49,10 @@ export interface RecordingStack {
  * workflow bundle built once (each worker process loads it), one recording worker running and the
  * scheduler started by `ensureScheduler`, as the product's worker does.
  */
-export async function startRecordingStack(options: Pick<RecordingWorkerSettings, 'hosts' | 'exitAfterMs' | 'maxConcurrentActivityTaskExecutions'>): Promise<RecordingStack> {
+export async function startRecordingStack(
+  options: Pick<RecordingWorkerSettings, 'hosts' | 'exitAfterMs' | 'maxConcurrentActivityTaskExecutions'>,
+  schedulerTuning: Pick<SchedulerInput, 'historyLimit'> = {},
+): Promise<RecordingStack> {
   const infra = await infraForThisFile();
   const dir = mkdtempSync(join(tmpdir(), 'zoe-recording-'));
   const config = loadConfig({
@@ -68,7 +72,7 @@ export async function startRecordingStack(options: Pick<RecordingWorkerSettings,
   let worker = await spawnRecordingWorker(settings);
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  await ensureScheduler(client, config);
+  await ensureScheduler(client, config, schedulerTuning);
   return {
     config, pool, client, owner,
     worker: () => worker,
@@ -170,6 +174,8 @@ export interface Admission {
   /** The scheduler run that sent it. */
   runId: string;
   placements: Placement[];
+  /** When the scheduler decided it: the workflow task that sent it completed (epoch ms). */
+  sentAt: number;
   /** When the scheduler's signal reached the execution (epoch ms); undefined if it never did. */
   deliveredAt: number | undefined;
 }
@@ -181,6 +187,8 @@ export interface SchedulerHistory {
   admissions: Map<string, Admission[]>;
   /** When the scheduler told an execution to give an elastic instance back (epoch ms), by `<execution id>/<instance>`. */
   shrinks: Map<string, number[]>;
+  /** When the scheduler received each execution's first submit (epoch ms), by execution workflow id. */
+  submits: Map<string, number>;
 }
 
 /** Every run of the deployment's scheduler and what it sent, read from the histories. */
@@ -194,6 +202,7 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
   const runs: SchedulerRun[] = [];
   const admissions = new Map<string, Admission[]>();
   const shrinks = new Map<string, number[]>();
+  const submits = new Map<string, number>();
   for (const { runId, status } of listed) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const sent = new Map<string, Admission>(); // initiated event id -> admission
@@ -206,7 +215,7 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
       if (initiated?.signalName === admittedSignal.name) {
         const [payload] = initiated.input?.payloads ?? [];
         const { placements } = defaultPayloadConverter.fromPayload<{ placements: Placement[] }>(payload!);
-        const admission: Admission = { runId, placements, deliveredAt: undefined };
+        const admission: Admission = { runId, placements, sentAt: tsToMs(event.eventTime), deliveredAt: undefined };
         sent.set(id, admission);
         const target = initiated.workflowExecution?.workflowId ?? '';
         admissions.set(target, [...(admissions.get(target) ?? []), admission]);
@@ -215,11 +224,16 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
         const { placements } = defaultPayloadConverter.fromPayload<{ placements: Placement[] }>(initiated.input!.payloads![0]!);
         for (const p of placements) shrinks.set(`${p.executionId}/${p.instance}`, [...(shrinks.get(`${p.executionId}/${p.instance}`) ?? []), tsToMs(event.eventTime)]);
       }
+      const received = event.workflowExecutionSignaledEventAttributes;
+      if (received?.signalName === submitSignal.name) {
+        const { workflowId: sender } = defaultPayloadConverter.fromPayload<{ workflowId: string }>(received.input!.payloads![0]!);
+        if (!submits.has(sender)) submits.set(sender, tsToMs(event.eventTime));
+      }
       const delivered = event.externalWorkflowExecutionSignaledEventAttributes;
       const admission = delivered ? sent.get(String(delivered.initiatedEventId)) : undefined;
       if (admission) admission.deliveredAt = tsToMs(event.eventTime);
     }
     runs.push({ runId, status, events: history.events?.length ?? 0, inputBytes });
   }
-  return { runs, admissions, shrinks };
+  return { runs, admissions, shrinks, submits };
 }

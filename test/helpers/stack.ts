@@ -74,10 +74,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const hosts = new HostRegistry(options.hosts ?? [localHost(config.network)]);
   const nativeConnection = await NativeConnection.connect({ address: infra.temporalAddress });
   bundle ??= buildWorkflowBundle();
-  const worker = await createZoeWorker({ config, pool, hosts, log, connection: nativeConnection, workflowBundle: await bundle });
-  const running = worker.run();
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const worker = await createZoeWorker({ config, pool, hosts, log, connection: nativeConnection, client: temporal, workflowBundle: await bundle });
+  const running = worker.run();
   await ensureScheduler(temporal, config);
 
   const server = createApp({ config, pool, temporal, hosts, log }).listen(0, '127.0.0.1');

@@ -32,7 +32,7 @@ function state(executions: number): SchedulerState {
   ledger.placements.push({ executionId: 2, instance: 'spark-worker1', host: 'gone-host', memory: 8 * GiB, cores: 2, essential: false });
   ledger.draining.push({ executionId: 2, instance: 'spark-worker2', host: 'host-3' });
   ledger.held.push({ executionId: 4, workflowId: executionWorkflowId('prod', 4), messages: [{ kind: 'grow', placements: [] }], waitsFor: ['2/spark-worker2'] });
-  return { ...ledger, hosts, seed: 7, headBypass: { executionId: 3, bypassed: 2 }, hostHealth: { 'host-1': { offlineSince: 5 } } };
+  return { ...ledger, hosts, seed: 7, mailSeq: 1_700_000_000_000_123, headBypass: { executionId: 3, bypassed: 2 }, hostHealth: { 'host-1': { offlineSince: 5 } } };
 }
 
 void describe('scheduler carry', () => {

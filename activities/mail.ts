@@ -1,0 +1,45 @@
+// The scheduler's outgoing mail, sent by an activity with the Temporal client. A signal sent from a
+// workflow costs its history two events and a workflow task per signal (the delivery is reported
+// back); sent from here, a whole pass's signals cost three events, so a burst of thousands of
+// admissions no longer floods the scheduler's history nor waits on it. A retried attempt may send
+// a signal again: executions ignore a sequence number they have already seen.
+import { heartbeat } from '@temporalio/activity';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+
+export interface Letter {
+  workflowId: string;
+  /** Sent in this order, each once the previous one was accepted. */
+  signals: Array<{ name: string; payload: unknown }>;
+}
+
+/** How many executions are signalled at once. */
+const CONCURRENCY = 32;
+
+export function createMailActivities(client: Client) {
+  return {
+    /** Delivers every letter; answers the workflows that no longer run (they hold nothing any more). */
+    async deliverMail(letters: Letter[]): Promise<{ gone: string[] }> {
+      const gone: string[] = [];
+      let next = 0;
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, letters.length) }, async () => {
+        for (let i = next++; i < letters.length; i = next++) {
+          const letter = letters[i]!;
+          const handle = client.workflow.getHandle(letter.workflowId);
+          for (const { name, payload } of letter.signals) {
+            try {
+              await handle.signal(name, payload);
+            } catch (error) {
+              if (!(error instanceof WorkflowNotFoundError)) throw error;
+              gone.push(letter.workflowId);
+              break;
+            }
+          }
+          heartbeat();
+        }
+      }));
+      return { gone };
+    },
+  };
+}
+
+export type MailActivities = ReturnType<typeof createMailActivities>;
