@@ -54,12 +54,22 @@ void describe('a lost host', () => {
 
   const submit = async (name: string, labels: string[]) =>
     ((await alice('POST', '/execution', { name, application: job(name, labels) })).body as { execution_id: number }).execution_id;
-  const schedulerSays = async () => JSON.stringify(await stack.temporal.workflow.getHandle(schedulerWorkflowId(stack.config.deployment)).query(snapshotQuery));
+  const snapshot = () => stack.temporal.workflow.getHandle(schedulerWorkflowId(stack.config.deployment)).query(snapshotQuery);
+  const schedulerSays = async () => JSON.stringify(await snapshot());
+  async function until(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) assert.fail(`waited ${timeoutMs} ms for ${what}; scheduler: ${await schedulerSays()}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 
   void it('ends an execution whose essential service was on it, gives work elsewhere meanwhile, and reconciles leftovers', async () => {
     const victim = await submit('victim', ['away']);
     await waitForStatus(alice, victim, (s) => s === 'running');
     await relay.stop();
+    // The next host refresh (every second here) finds the engine silent.
+    await until(async () => (await snapshot()).hosts.some((h) => h.name === 'away' && !h.online), 'the scheduler to see host away offline');
 
     // Offline at once: work that needs this host waits, saying why; work for the other host runs.
     const waiting = await submit('waiter', ['away']);

@@ -33,6 +33,8 @@ export interface WorkerDeps {
 export interface ZoeWorker {
   run(): Promise<void>;
   shutdown(): void;
+  /** Each worker's task queue, state and in-flight work, in one line (a slow shutdown's diagnosis). */
+  describe(): string;
 }
 
 export async function createZoeWorker(deps: WorkerDeps): Promise<ZoeWorker> {
@@ -109,6 +111,11 @@ export function together(workers: Worker[]): ZoeWorker {
       await Promise.all(workers.map((worker) => worker.run().finally(shutdown)));
     },
     shutdown,
+    describe: () => workers.map((worker) => {
+      const status = worker.getStatus();
+      return `${worker.options.taskQueue}: ${status.runState}, ${status.numInFlightActivities} activities, ` +
+        `${status.numInFlightWorkflowActivations} activations`;
+    }).join('; '),
   };
 }
 

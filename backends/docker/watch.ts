@@ -41,7 +41,16 @@ export async function waitForFirstExit(hosts: HostRegistry, options: WatchOption
       const timer = setTimeout(() => resolve(null), options.maxWaitMs);
       local.signal.addEventListener('abort', () => clearTimeout(timer));
     });
-    return await Promise.race([...checks, timeout]);
+    // Cancellation ends the watch even when an engine request does not honour the abort signal
+    // (one started after the abort, or one stuck on a connection to an engine that went away):
+    // otherwise a stuck request would keep the activity, and the worker's shutdown, waiting.
+    const cancelled = new Promise<never>((_resolve, reject) => {
+      const stop = () => reject(options.signal.reason instanceof Error ? options.signal.reason : new Error('the watch was cancelled'));
+      if (options.signal.aborted) stop();
+      else options.signal.addEventListener('abort', stop, { once: true });
+    });
+    cancelled.catch(() => undefined); // a watch that ends otherwise leaves this one pending, unobserved
+    return await Promise.race([...checks, timeout, cancelled]);
   } finally {
     clearInterval(beat);
     options.signal.removeEventListener('abort', abort);

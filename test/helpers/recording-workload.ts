@@ -23,6 +23,7 @@ import type { ZApp } from '../../zapps/schema.js';
 import { validateZApp } from '../../zapps/validate.js';
 import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../../workflows/ids.js';
 import { admittedSignal, shrinkSignal, submitSignal } from '../../workflows/messages.js';
+import type { Letter } from '../../activities/mail.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../../workflows/search-attributes.js';
 import type { SchedulerInput } from '../../workflows/types.js';
 import { buildWorkflowBundle, ensureScheduler } from '../../worker/worker.js';
@@ -174,9 +175,9 @@ export interface Admission {
   /** The scheduler run that sent it. */
   runId: string;
   placements: Placement[];
-  /** When the scheduler decided it: the workflow task that sent it completed (epoch ms). */
+  /** When the scheduler decided it: its mail activity was scheduled (epoch ms). */
   sentAt: number;
-  /** When the scheduler's signal reached the execution (epoch ms); undefined if it never did. */
+  /** When the scheduler's mail activity had delivered it (epoch ms); undefined if it never completed. */
   deliveredAt: number | undefined;
 }
 
@@ -205,33 +206,41 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
   const submits = new Map<string, number>();
   for (const { runId, status } of listed) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const sent = new Map<string, Admission>(); // initiated event id -> admission
+    const sent = new Map<string, Admission[]>(); // the mail activity's scheduled event id -> its admissions
     let inputBytes = 0;
     for (const event of history.events ?? []) {
       const id = String(event.eventId);
+      const at = tsToMs(event.eventTime);
       const started = event.workflowExecutionStartedEventAttributes;
       if (started) inputBytes = (started.input?.payloads ?? []).reduce((sum, p) => sum + (p.data?.length ?? 0), 0);
-      const initiated = event.signalExternalWorkflowExecutionInitiatedEventAttributes;
-      if (initiated?.signalName === admittedSignal.name) {
-        const [payload] = initiated.input?.payloads ?? [];
-        const { placements } = defaultPayloadConverter.fromPayload<{ placements: Placement[] }>(payload!);
-        const admission: Admission = { runId, placements, sentAt: tsToMs(event.eventTime), deliveredAt: undefined };
-        sent.set(id, admission);
-        const target = initiated.workflowExecution?.workflowId ?? '';
-        admissions.set(target, [...(admissions.get(target) ?? []), admission]);
-      }
-      if (initiated?.signalName === shrinkSignal.name) {
-        const { placements } = defaultPayloadConverter.fromPayload<{ placements: Placement[] }>(initiated.input!.payloads![0]!);
-        for (const p of placements) shrinks.set(`${p.executionId}/${p.instance}`, [...(shrinks.get(`${p.executionId}/${p.instance}`) ?? []), tsToMs(event.eventTime)]);
+      // The scheduler's mail goes out through one activity per pass: its input is everything it says.
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name === 'deliverMail') {
+        const letters = defaultPayloadConverter.fromPayload<Letter[]>(scheduled.input!.payloads![0]!);
+        const inThisMail: Admission[] = [];
+        for (const { workflowId, signals } of letters) {
+          for (const { name, payload } of signals) {
+            const { placements } = payload as { placements: Placement[] };
+            if (name === admittedSignal.name) {
+              const admission: Admission = { runId, placements, sentAt: at, deliveredAt: undefined };
+              inThisMail.push(admission);
+              admissions.set(workflowId, [...(admissions.get(workflowId) ?? []), admission]);
+            }
+            if (name === shrinkSignal.name) {
+              for (const p of placements) shrinks.set(`${p.executionId}/${p.instance}`, [...(shrinks.get(`${p.executionId}/${p.instance}`) ?? []), at]);
+            }
+          }
+        }
+        sent.set(id, inThisMail);
       }
       const received = event.workflowExecutionSignaledEventAttributes;
       if (received?.signalName === submitSignal.name) {
         const { workflowId: sender } = defaultPayloadConverter.fromPayload<{ workflowId: string }>(received.input!.payloads![0]!);
-        if (!submits.has(sender)) submits.set(sender, tsToMs(event.eventTime));
+        if (!submits.has(sender)) submits.set(sender, at);
       }
-      const delivered = event.externalWorkflowExecutionSignaledEventAttributes;
-      const admission = delivered ? sent.get(String(delivered.initiatedEventId)) : undefined;
-      if (admission) admission.deliveredAt = tsToMs(event.eventTime);
+      // Delivered by then: the activity completes once every signal was accepted.
+      const completed = event.activityTaskCompletedEventAttributes;
+      for (const admission of completed ? sent.get(String(completed.scheduledEventId)) ?? [] : []) admission.deliveredAt = at;
     }
     runs.push({ runId, status, events: history.events?.length ?? 0, inputBytes });
   }

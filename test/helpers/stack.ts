@@ -92,7 +92,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await new Promise((resolve) => server.close(resolve));
       worker.shutdown();
       // Bounded: an activity stuck on an engine request must not hold a test run forever.
-      await Promise.race([running, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
+      const stopped = await Promise.race([running.then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 30_000).unref())]);
+      if (!stopped) {
+        throw new Error(`the worker did not stop within 30 s (${worker.describe()}); ` +
+          `pending in Temporal: ${await pendingActivities(temporal, config.deployment)}`);
+      }
       await nativeConnection.close();
       await connection.close();
       const leftovers = await docker.listContainers({ all: true, filters: labelFilter(config.deployment) });
@@ -101,4 +105,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await infra.stop();
     },
   };
+}
+
+/** The activities the deployment's open workflows are waiting for, in one line (a stuck shutdown's diagnosis). */
+async function pendingActivities(temporal: Client, deployment: string): Promise<string> {
+  const found: string[] = [];
+  for await (const execution of temporal.workflow.list({ query: `ExecutionStatus = 'Running'` })) {
+    if (!execution.workflowId.startsWith(`zoe-${deployment}-`)) continue;
+    const description = await temporal.workflow.getHandle(execution.workflowId).describe();
+    for (const activity of description.raw.pendingActivities ?? []) {
+      found.push(`${execution.workflowId}: ${activity.activityType?.name} (attempt ${activity.attempt}, ${String(activity.state)}, last failure: ${activity.lastFailure?.message ?? 'none'})`);
+    }
+  }
+  return found.join('; ') || 'no pending activity';
 }
