@@ -176,18 +176,23 @@ export function applyDecision(ledger: Ledger, decision: Decision, limit: number)
 
 /** Held mail whose draining instances are all gone: removed from the ledger, to send now. */
 export function releaseHeld(ledger: Ledger): Mail[] {
-  const draining = new Set(ledger.draining.map((d) => key(d.executionId, d.instance)));
-  const ready = ledger.held.filter((h) => h.waitsFor.every((k) => !draining.has(k)));
+  const ready = readyHeld(ledger);
   ledger.held = ledger.held.filter((h) => !ready.includes(h));
   return ready.map(({ executionId, workflowId, messages }) => ({ executionId, workflowId, messages }));
 }
 
 /** True when `releaseHeld` would return something. */
 export function heldReady(ledger: Ledger): boolean {
-  if (ledger.held.length === 0) return false;
-  const draining = new Set(ledger.draining.map((d) => key(d.executionId, d.instance)));
-  return ledger.held.some((h) => h.waitsFor.every((k) => !draining.has(k)));
+  return readyHeld(ledger).length > 0;
 }
+
+function readyHeld(ledger: Ledger): HeldMail[] {
+  if (ledger.held.length === 0) return [];
+  const draining = drainingKeys(ledger);
+  return ledger.held.filter((h) => h.waitsFor.every((k) => !draining.has(k)));
+}
+
+const drainingKeys = (ledger: Ledger): Set<string> => new Set(ledger.draining.map((d) => key(d.executionId, d.instance)));
 
 /**
  * The requests as `decide` must see them: a draining instance is not placed again before its
@@ -195,7 +200,7 @@ export function heldReady(ledger: Ledger): boolean {
  */
 export function requestsToDecide(ledger: Ledger): ExecutionRequest[] {
   if (ledger.draining.length === 0) return ledger.queue.map((q) => q.request);
-  const draining = new Set(ledger.draining.map((d) => key(d.executionId, d.instance)));
+  const draining = drainingKeys(ledger);
   return ledger.queue.map(({ request }) => ({
     ...request,
     instances: request.instances.filter((i) => !draining.has(key(request.executionId, i.instance))),

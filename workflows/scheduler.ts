@@ -22,7 +22,6 @@ import {
 import { check, releaseInstancesPayload, releasePayload, submitPayload } from './scheduler-payloads.js';
 import type { SchedulerInput } from './types.js';
 
-
 /** Host capacities are re-read this often even when nothing asks for it. */
 const HOST_REFRESH_MS = 60_000;
 /** A host that does not answer for this long is lost. */
@@ -31,8 +30,9 @@ const HOST_LOSS_GRACE_MS = 5 * 60_000;
 const HISTORY_LIMIT = 4_000;
 /**
  * Admissions (and grown executions) one pass applies; the rest waits for the next pass, which
- * runs at once. Each costs about two history events, so a pass stays far below Temporal's
- * 51,200-event limit however large the burst.
+ * runs once these are delivered. It bounds one mail activity's input (a few hundred bytes per
+ * execution, far below Temporal's 2 MB payload limit) and lets the history check run between
+ * shares of a burst.
  */
 export const MAX_GRANTS_PER_PASS = 500;
 
@@ -55,14 +55,14 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   let waiting: WaitingExecution[] = [];
   let dirty = true;
   let refreshDue = true;
-  const refusals: Array<{ workflowId: string; executionId: number; reason: string }> = [];
+  const refusals: Array<{ workflowId: string; reason: string }> = [];
 
   setHandler(submitSignal, (payload) => {
     const verdict = check(submitPayload, payload);
     if (!verdict.ok) {
       log.warn('scheduler: a submit was refused by its validator', { reason: verdict.reason });
       const workflowId = (payload as { workflowId?: unknown } | undefined)?.workflowId;
-      if (typeof workflowId === 'string' && workflowId.length > 0) refusals.push({ workflowId, executionId: 0, reason: verdict.reason });
+      if (typeof workflowId === 'string' && workflowId.length > 0) refusals.push({ workflowId, reason: verdict.reason });
       return;
     }
     const entry = verdict.value;
@@ -70,7 +70,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
     if (capacitiesKnown(state.hosts)) {
       const feasible = checkFeasible(entry.request, state.hosts);
       if (!feasible.feasible) {
-        refusals.push({ workflowId: entry.workflowId, executionId: entry.request.executionId, reason: feasible.reason });
+        refusals.push({ workflowId: entry.workflowId, reason: feasible.reason });
         return;
       }
     }
@@ -149,9 +149,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   /**
    * Sends every execution its mail (each execution's messages in order) through one activity, and
    * waits for it before the next pass. The wait batches: what arrives meanwhile is decided together
-   * in the next pass. A burst larger than one pass's limit is spread over several workflow tasks,
-   * so the history check sees it grow and continues as new in time. An execution that has ended
-   * holds nothing any more.
+   * in the next pass. An execution that has ended holds nothing any more.
    */
   async function deliver(mail: Mail[]): Promise<void> {
     const letters = mail.map(({ workflowId, messages }) => ({
@@ -195,7 +193,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
       if (admittedIds.has(q.request.executionId)) return true;
       const verdict = checkFeasible(q.request, state.hosts);
       if (verdict.feasible) return true;
-      refusals.push({ workflowId: q.workflowId, executionId: q.request.executionId, reason: verdict.reason });
+      refusals.push({ workflowId: q.workflowId, reason: verdict.reason });
       return false;
     });
   }
