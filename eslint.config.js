@@ -1,6 +1,6 @@
 // Lint for the whole project. Workflow code runs in Temporal's deterministic sandbox: the rules
 // at the end keep Node built-ins, I/O libraries, activity implementations and wall-clock or
-// random sources out of `workflows/` (and out of the pure scheduler code the workflows import).
+// random sources out of `workflows/` (and out of the model and the pure scheduler code they import).
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -47,7 +47,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['workflows/**/*.ts', 'scheduler/**/*.ts'],
+    files: ['workflows/**/*.ts', 'scheduler/**/*.ts', 'model/**/*.ts'],
     ignores: ['scheduler/simulate/**'],
     languageOptions: { globals: {} },
     rules: {

@@ -6,15 +6,15 @@ import {
 } from '../backends/docker/containers.js';
 import { type DockerHost, type HostRegistry, readCapacity } from '../backends/docker/hosts.js';
 import { saveContainerLogs } from '../backends/docker/logs.js';
-import { containerName, LABEL, labelFilter } from '../backends/docker/naming.js';
+import { containerName, executionNetworkName, LABEL } from '../model/naming.js';
+import { labelFilter } from '../backends/docker/naming.js';
 import { waitUntilReady } from '../backends/docker/readiness.js';
 import { serviceLogFile } from '../executions/log-files.js';
 import { ensureWorkspace } from './workspace.js';
 import { type ExitReport, waitForFirstExit, type WatchedInstance } from '../backends/docker/watch.js';
 import type { Logger } from '../log/logger.js';
 import type { HostCapacity } from '../scheduler/types.js';
-import { executionNetworkName } from '../workflows/ids.js';
-import type { InstancePlan, WorkspacePlan } from '../workflows/types.js';
+import type { InstancePlan, WorkspacePlan } from '../model/instance.js';
 
 export interface StartContainerInput {
   executionId: number;

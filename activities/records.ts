@@ -1,10 +1,10 @@
 // Activities that record the execution's transitions in PostgreSQL: what `zoe ls`, `zoe get` and
 // the REST API read. Each write carries the workflow's event sequence number, so a retried
 // activity records its event once.
-import { ApplicationFailure } from '@temporalio/common';
+import { Failure, zoeFailure } from '../model/failures.js';
 import type pg from 'pg';
 import { inTransaction } from '../db/pool.js';
-import type { ExecutionStatus } from '../workflows/types.js';
+import type { ExecutionStatus } from '../model/statuses.js';
 import type { PublishedPort } from '../backends/docker/containers.js';
 
 export interface StatusChange {
@@ -58,10 +58,7 @@ async function awaitExecutionRow(pool: pg.Pool, executionId: number): Promise<vo
     client.release();
   }
   if (await exists()) return;
-  throw ApplicationFailure.create({
-    type: 'ExecutionRecordMissing', nonRetryable: true,
-    message: `execution ${executionId} has no record: its submission was not committed`,
-  });
+  throw zoeFailure(Failure.ExecutionRecordMissing, `execution ${executionId} has no record: its submission was not committed`);
 }
 
 export function createRecordActivities(pool: pg.Pool) {

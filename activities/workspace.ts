@@ -1,7 +1,7 @@
 // The user's workspace (spec §9.1): `<base>/<deployment>/<user>`, mounted read-write at
 // /mnt/workspace in every container. Created when missing, owned by the user's uid, private.
 import { chownSync, existsSync, mkdirSync } from 'node:fs';
-import type { WorkspacePlan } from '../workflows/types.js';
+import type { WorkspacePlan } from '../model/instance.js';
 
 export function ensureWorkspace(workspace: WorkspacePlan): void {
   if (existsSync(workspace.path)) return; // an existing workspace keeps its owner and mode

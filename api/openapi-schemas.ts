@@ -2,12 +2,12 @@
 // document is generated from them, and test/openapi.test.ts checks real replies against them, so
 // the document cannot drift from what serialize.ts and the routes actually send.
 import { z } from 'zod';
+import { ExecutionStatusSchema } from '../model/statuses.js';
 
 const id = z.number().int().min(1);
 /** Epoch seconds (float, UTC), as the original's times. */
 const epochSeconds = z.number();
 
-export const ExecutionStatusSchema = z.enum(['submitted', 'queued', 'starting', 'running', 'cleaning up', 'terminated', 'error']);
 
 export const ErrorSchema = z.strictObject({
   error: z.strictObject({

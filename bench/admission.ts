@@ -7,7 +7,7 @@
 // median and p95 time from an execution's start to its `admitted` signal reaching it (read from
 // the scheduler's own histories).
 // Run: node --import tsx bench/admission.ts [executions] [activity slots]
-import { schedulerWorkflowId } from '../workflows/ids.js';
+import { schedulerWorkflowId } from '../model/naming.js';
 import { snapshotQuery } from '../workflows/messages.js';
 import { readSchedulerHistory, type Started, startExecution, startRecordingStack, workloadZApp } from '../test/helpers/recording-workload.js';
 

@@ -8,7 +8,7 @@ import { createOptions, ensureNetwork } from '../backends/docker/containers.js';
 import { executionInput, planInstances } from '../executions/plan.js';
 import { expandInstances } from '../zapps/instances.js';
 import type { ZApp } from '../zapps/schema.js';
-import { startupGroups } from '../workflows/execution-helpers.js';
+import { startupGroups } from '../workflows/execution/helpers.js';
 import { caller, sampleZApp, waitForStatus } from '../test/helpers/api.js';
 import { startTestStack } from '../test/helpers/stack.js';
 

@@ -4,10 +4,10 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { GiB } from '../model/units.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-const GiB = 1024 ** 3;
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
   .enum(['true', 'false', 'yes', 'no', '1', '0'])

@@ -4,8 +4,9 @@
 import { join } from 'node:path';
 import { expandInstances, instanceEnvironment, type InstanceSpec, workspaceMountPoint } from '../zapps/instances.js';
 import type { ZApp } from '../zapps/schema.js';
-import { dnsName } from '../zapps/template.js';
-import type { ExecutionInput, InstancePlan } from '../workflows/types.js';
+import { containerName } from '../model/naming.js';
+import type { ExecutionInput } from '../model/execution.js';
+import type { InstancePlan } from '../model/instance.js';
 
 export interface PlanContext {
   executionId: number;
@@ -50,7 +51,7 @@ export function planInstances(zapp: ZApp, serviceIds: ReadonlyMap<string, number
         ...spec.volumes.map((v) => ({ hostPath: v.path, containerPath: `/mnt/${v.name}`, readOnly: v.read_only })),
       ],
       shmBytes: spec.shm,
-      dnsName: dnsName(spec.instance, ctx.executionId, ctx.deployment),
+      dnsName: containerName(spec.instance, ctx.executionId, ctx.deployment),
     },
   }));
 }

@@ -2,6 +2,7 @@
 // unlimited. A refusal says which limit and by how much, and nothing is stored.
 import type { Quota } from '../users/repository.js';
 import type { InstanceSpec } from '../zapps/instances.js';
+import { GiB } from '../model/units.js';
 
 export interface Usage {
   executions: number;
@@ -9,7 +10,6 @@ export interface Usage {
   cores: number;
 }
 
-const GiB = 1024 ** 3;
 
 /** Undefined when the new execution fits the quota; otherwise the reason. */
 export function quotaRefusal(quota: Quota, usage: Usage, instances: InstanceSpec[], isGuest: boolean): string | undefined {

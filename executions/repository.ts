@@ -3,7 +3,7 @@
 import type { Queryable } from '../db/pool.js';
 import type { InstanceSpec } from '../zapps/instances.js';
 import type { ZApp } from '../zapps/schema.js';
-import type { ExecutionStatus } from '../workflows/types.js';
+import { ACTIVE_STATUSES, type ExecutionStatus } from '../model/statuses.js';
 
 export interface ExecutionRow {
   id: number;
@@ -153,8 +153,8 @@ export async function activeUsage(db: Queryable, userId: number): Promise<{ exec
             COALESCE(SUM((s.description->'resources'->'memory'->>'min')::float8), 0)::float8 AS memory,
             COALESCE(SUM(COALESCE((s.description->'resources'->'cores'->>'min')::float8, 0.1)), 0)::float8 AS cores
      FROM execution e LEFT JOIN service s ON s.execution_id = e.id
-     WHERE e.user_id = $1 AND e.status IN ('submitted', 'queued', 'starting', 'running')`,
-    [userId],
+     WHERE e.user_id = $1 AND e.status = ANY($2)`,
+    [userId, ACTIVE_STATUSES],
   );
   return result.rows[0]!;
 }

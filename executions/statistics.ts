@@ -3,8 +3,9 @@
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { summarize, toZoeStatistics, type ZoeSchedulerStatistics } from '../scheduler/stats.js';
-import { schedulerWorkflowId } from '../workflows/ids.js';
+import { schedulerWorkflowId } from '../model/naming.js';
 import { snapshotQuery, type SchedulerSnapshot, type WaitingExecution } from '../workflows/messages.js';
+import type { ExecutionStatus } from '../model/statuses.js';
 
 export type SchedulerStatistics = ZoeSchedulerStatistics & { waiting: WaitingExecution[] };
 
@@ -18,7 +19,7 @@ export async function schedulerStatistics(temporal: Client, pool: pg.Pool, deplo
   const [services, terminating] = await Promise.all([
     pool.query<{ id: number; execution_id: number; name: string }>(
       'SELECT id, execution_id, name FROM service WHERE execution_id = ANY($1)', [executionIds]),
-    pool.query<{ id: number }>("SELECT id FROM execution WHERE status = 'cleaning up' ORDER BY id"),
+    pool.query<{ id: number }>('SELECT id FROM execution WHERE status = $1 ORDER BY id', ['cleaning up' satisfies ExecutionStatus]),
   ]);
   const summary = summarize(
     snapshot.hosts,

@@ -13,10 +13,11 @@ import type { AuthenticatedUser } from '../users/repository.js';
 import { validateZApp } from '../zapps/validate.js';
 import { expandInstances } from '../zapps/instances.js';
 import type { ZApp } from '../zapps/schema.js';
-import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../workflows/ids.js';
+import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../model/naming.js';
 import { snapshotQuery } from '../workflows/messages.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../workflows/search-attributes.js';
-import { capacitiesKnown } from '../workflows/host-health.js';
+import { capacitiesKnown } from '../workflows/scheduler/host-health.js';
+import { requestOf } from '../model/instance.js';
 import { executionInput, planInstances } from './plan.js';
 import { quotaRefusal } from './quota.js';
 import { activeUsage, insertExecution, insertServices } from './repository.js';
@@ -141,7 +142,7 @@ async function checkFeasibility(deps: SubmitDeps, zapp: ZApp, specs: ReturnType<
   if (!capacitiesKnown(hosts)) return; // not every host heard from yet: the scheduler refuses later if needed
   const verdict = checkFeasible({
     executionId: 0, submittedAt: 0, size: zapp.size,
-    instances: specs.map((s) => ({ instance: s.instance, memory: s.memory, cores: s.cores, labels: s.labels, essential: s.essential })),
+    instances: specs.map(requestOf),
   }, hosts.map((h) => ({ ...h, online: true })));
   if (!verdict.feasible) {
     const service = zapp.services.findIndex((s) => verdict.instance.startsWith(s.name) && specs.some((i) => i.instance === verdict.instance && i.service === s.name));

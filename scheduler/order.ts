@@ -1,10 +1,10 @@
 // Queue order under FIFO, SIZE and DYNSIZE.
 import type { ExecutionRequest, SchedulingPolicy } from './types.js';
+import { GiB } from '../model/units.js';
 
 /** DYNSIZE's default ageing: 0.25 core·GiB per second, Zoe's "256 MiB × cores per second". */
 export const DEFAULT_DYNSIZE_AGEING = 0.25;
 
-const GiB = 1024 * 1024 * 1024;
 
 export interface QueueEntry {
   request: ExecutionRequest;

@@ -1,25 +1,7 @@
 // Why an instance does not fit, as data (`Shortage`) and as one plain sentence for users.
 import { carriesLabels, isUsable, toMillicores, type HostState, type Pool } from './pool.js';
 import type { InstanceRequest, Shortage } from './types.js';
-
-const MiB = 1024 * 1024;
-const GiB = 1024 * MiB;
-
-function trimmed(value: number): string {
-  return String(Math.round(value * 100) / 100);
-}
-
-/** `12 GiB`, `1.5 GiB`, `512 MiB`, `100 B`. */
-export function formatBytes(bytes: number): string {
-  if (Math.abs(bytes) >= GiB) return `${trimmed(bytes / GiB)} GiB`;
-  if (Math.abs(bytes) >= MiB) return `${trimmed(bytes / MiB)} MiB`;
-  return `${bytes} B`;
-}
-
-function formatCores(cores: number): string {
-  const text = String(Math.round(cores * 1000) / 1000);
-  return `${text} ${cores === 1 ? 'core' : 'cores'}`;
-}
+import { formatBytes, formatCores } from '../model/units.js';
 
 function best(hosts: readonly HostState[], amount: (host: HostState) => number): HostState | null {
   let winner: HostState | null = null;

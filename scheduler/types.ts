@@ -1,5 +1,8 @@
 // The scheduler's vocabulary: plain JSON values only, because they travel in Temporal payloads
 // and across continue-as-new (a Map or a class instance would not survive either).
+import type { InstanceRequest } from '../model/instance.js';
+
+export type { InstanceRequest } from '../model/instance.js';
 
 /** One container host as the scheduler sees it: total capacity, never what is free. */
 export interface HostCapacity {
@@ -11,20 +14,6 @@ export interface HostCapacity {
   labels: string[];
   /** False while the engine does not answer: the host receives no new work. */
   online: boolean;
-}
-
-/** One service instance to place (`spark-worker1`), with its reservation. */
-export interface InstanceRequest {
-  /** Instance name, unique within the execution: `<service><n>`. */
-  instance: string;
-  /** Bytes reserved (the ZApp's `resources.memory.min`). */
-  memory: number;
-  /** Cores reserved (the ZApp's `resources.cores.min`). */
-  cores: number;
-  /** The host must carry every one of these labels. */
-  labels: string[];
-  /** Essential instances are placed all together or not at all; elastic ones opportunistically. */
-  essential: boolean;
 }
 
 /** An execution waiting for, or holding, resources. */

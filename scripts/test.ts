@@ -1,6 +1,8 @@
 // `npm test`: lint (including the workflow sandbox rule), typecheck, then every test file under
-// test/ with node's test runner, against one set of real components started here: the Docker
-// Engine (found or installed), a Temporal dev server and PostgreSQL.
+// test/ with node's test runner: test/unit (no services), test/replay (recorded histories, offline)
+// and test/integration, against one set of real components started here: the Docker Engine (found
+// or installed), a Temporal dev server and PostgreSQL. `npm run test:unit` runs the unit tests
+// alone, in seconds, with no service started; `npm test -- FILE…` runs the given files.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,16 +27,21 @@ function testFiles(dir: string): string[] {
   });
 }
 
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const unitOnly = args[0] === '--unit';
+const only = unitOnly ? [] : args;
 const bin = (name: string) => join(projectRoot, 'node_modules', '.bin', name);
-if (only.length === 0) {
+if (only.length === 0 && !unitOnly) {
   step('lint', bin('eslint'), ['.']);
   step('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 }
 
-console.log('\n== starting the real components (Docker Engine, Temporal dev server, PostgreSQL)');
-const infra = await startSharedInfra();
-const files = only.length > 0 ? only : testFiles(join(projectRoot, 'test'));
+const kinds = ['unit', 'replay', 'integration'];
+const files = only.length > 0 ? only : (unitOnly ? ['unit'] : kinds).flatMap((kind) => testFiles(join(projectRoot, 'test', kind)));
+// Unit and replay tests need no service: starting the real components is for integration tests.
+const needsServices = files.some((file) => !/^test\/(unit|replay)\//.test(file));
+if (needsServices) console.log('\n== starting the real components (Docker Engine, Temporal dev server, PostgreSQL)');
+const infra = needsServices ? await startSharedInfra() : undefined;
 console.log(`\n== tests (${files.length} files)`);
 const tapFile = join(tmpdir(), `zoe-tests-${process.pid}.tap`);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test',
@@ -42,9 +49,9 @@ const result = spawnSync(process.execPath, ['--import', 'tsx', '--test',
   '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, ...files], {
   cwd: projectRoot,
   stdio: 'inherit',
-  env: { ...process.env, ZOE_TEST_TEMPORAL_ADDRESS: infra.temporalAddress, ZOE_TEST_DATABASE_URL: infra.databaseUrl },
+  env: infra ? { ...process.env, ZOE_TEST_TEMPORAL_ADDRESS: infra.temporalAddress, ZOE_TEST_DATABASE_URL: infra.databaseUrl } : process.env,
 });
-await infra.stop();
+await infra?.stop();
 // One plain closing line, whatever reporter a reader understands.
 const tap = readFileSync(tapFile, 'utf8');
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);

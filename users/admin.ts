@@ -5,7 +5,7 @@
 // them by name: the `user` and `guest` roles cannot be renamed or deleted.
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../db/pool.js';
-import { ACTIVE_STATUSES } from '../workflows/types.js';
+import { ACTIVE_STATUSES } from '../model/statuses.js';
 import { hashPassword } from './passwords.js';
 import { QUOTA_COLUMNS, findUserById, type Quota, type Role, type UserRow } from './repository.js';
 import type { NewQuota, NewRole, NewUser, QuotaChanges, RoleChanges, UserChanges, UserFilter } from './schemas.js';

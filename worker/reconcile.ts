@@ -5,9 +5,10 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { HostRegistry } from '../backends/docker/hosts.js';
 import { removeExecution } from '../backends/docker/containers.js';
-import { LABEL, labelFilter } from '../backends/docker/naming.js';
+import { LABEL } from '../model/naming.js';
+import { labelFilter } from '../backends/docker/naming.js';
 import type { Logger } from '../log/logger.js';
-import { executionWorkflowId } from '../workflows/ids.js';
+import { executionWorkflowId } from '../model/naming.js';
 
 export interface ReconcileReport {
   removed: Array<{ host: string; executionId: number; instances: string[] }>;

@@ -12,8 +12,8 @@ import { type MailActivities, createMailActivities } from '../activities/mail.js
 import type { HostRegistry } from '../backends/docker/hosts.js';
 import type { ZoeConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
-import { schedulerTaskQueue, schedulerWorkflowId, taskQueue, watchTaskQueue } from '../workflows/ids.js';
-import type { SchedulerInput } from '../workflows/types.js';
+import { schedulerTaskQueue, schedulerWorkflowId, taskQueue, watchTaskQueue } from '../model/naming.js';
+import type { SchedulerInput } from '../workflows/scheduler/types.js';
 
 const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
 

@@ -1,3 +1,3 @@
 // The workflow bundle's entry point: every workflow type the worker registers.
-export { executionWorkflow } from './execution.js';
-export { schedulerWorkflow } from './scheduler.js';
+export { executionWorkflow } from './execution/workflow.js';
+export { schedulerWorkflow } from './scheduler/workflow.js';

@@ -2,7 +2,8 @@
 // and the workflows import them from here.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { HostCapacity, Placement, WaitingInfo } from '../scheduler/types.js';
-import type { ExecutionProgress, QueuedExecution } from './types.js';
+import type { ExecutionProgress } from '../model/execution.js';
+import type { QueuedExecution } from './scheduler/ledger.js';
 
 // --- Execution workflow ---------------------------------------------------------------------
 

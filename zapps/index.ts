@@ -3,7 +3,7 @@
 // ./shop/index.ts.
 export { parseImageReference, type ImageReference } from './image-reference.js';
 export { expandInstances, instanceEnvironment, portUrl, workspaceMountPoint, type ExecutionContext, type InstanceSpec, type PortEndpoint } from './instances.js';
-export { formatPath, type ZAppProblem } from './problems.js';
-export { defaultCores, zappSchema, type ZApp, type ZAppEnvPair, type ZAppPort, type ZAppService, type ZAppVolume } from './schema.js';
-export { dnsName, escapeTemplateText, renderTemplate, TemplateError, templateVariables } from './template.js';
+export { formatPath, type ZAppProblem } from '../model/problems.js';
+export { zappSchema, type ZApp, type ZAppEnvPair, type ZAppPort, type ZAppService, type ZAppVolume } from './schema.js';
+export { escapeTemplateText, renderTemplate, TemplateError, templateVariables } from './template.js';
 export { parseZAppJson, validateZApp, type AdminLimits, type ZAppValidation } from './validate.js';

@@ -1,22 +1,21 @@
 // From a validated ZApp to the instances an execution runs, and from an instance to the
 // environment its container receives. Pure code: no Node built-ins, so workflows may import it.
 import { instanceName } from './instance-names.js';
-import { defaultCores, type ZApp, type ZAppEnvPair, type ZAppPort, type ZAppService, type ZAppVolume } from './schema.js';
-import { dnsName, dnsNamePrefix, renderTemplate, templateVariables } from './template.js';
+import type { InstanceRequest } from '../model/instance.js';
+import { DEFAULT_CORES } from '../model/units.js';
+import { type ZApp, type ZAppEnvPair, type ZAppPort, type ZAppService, type ZAppVolume } from './schema.js';
+import { containerName } from '../model/naming.js';
+import { dnsNamePrefix, renderTemplate, templateVariables } from './template.js';
 
-/** One container to run: `spark-worker1` of service group `spark-worker`. */
-export interface InstanceSpec {
-  /** `<service><n>`, unique within the execution (validation guarantees it). */
-  instance: string;
+/**
+ * One container to run, as the ZApp describes it (templates not rendered yet): `spark-worker1` of
+ * service group `spark-worker`. Its request part is what the scheduler and the quota count;
+ * `executions/plan.ts` renders it into the InstancePlan the workflow carries.
+ */
+export interface InstanceSpec extends InstanceRequest {
   /** The service group name from the ZApp. */
   service: string;
-  /** n < essential_count: the execution is running only once all essential instances are. */
-  essential: boolean;
   startupOrder: number;
-  /** Bytes reserved, and the container's hard limit (`resources.memory.min`). */
-  memory: number;
-  /** Cores reserved (`resources.cores.min`, 0.1 when null). */
-  cores: number;
   shm?: number;
   image: string;
   /** null keeps the image's own command. */
@@ -26,7 +25,6 @@ export interface InstanceSpec {
   /** The raw [name, value] pairs; values are templates, see `instanceEnvironment`. */
   environment: ZAppEnvPair[];
   volumes: ZAppVolume[];
-  labels: string[];
   network?: string;
   monitor: boolean;
 }
@@ -62,7 +60,7 @@ function instanceSpec(service: ZAppService, n: number): InstanceSpec {
     essential: n < service.essential_count,
     startupOrder: service.startup_order,
     memory: resources.memory.min,
-    cores: resources.cores.min ?? defaultCores,
+    cores: resources.cores.min ?? DEFAULT_CORES,
     ...(resources.shm === undefined ? {} : { shm: resources.shm }),
     image: service.image,
     command: service.command,
@@ -83,14 +81,14 @@ function templateValues(spec: InstanceSpec, ctx: ExecutionContext, templates: re
     execution_id: String(ctx.executionId),
     execution_name: ctx.executionName,
     deployment_name: ctx.deployment,
-    [`${dnsNamePrefix}self`]: dnsName(spec.instance, ctx.executionId, ctx.deployment),
+    [`${dnsNamePrefix}self`]: containerName(spec.instance, ctx.executionId, ctx.deployment),
   };
   // Validation has checked that each named instance exists in the ZApp, so any
   // `dns_name#<instance>` can be resolved from the instance name alone.
   for (const template of templates) {
     for (const variable of templateVariables(template)) {
       if (variable.startsWith(dnsNamePrefix) && variable !== `${dnsNamePrefix}self`) {
-        values[variable] = dnsName(variable.slice(dnsNamePrefix.length), ctx.executionId, ctx.deployment);
+        values[variable] = containerName(variable.slice(dnsNamePrefix.length), ctx.executionId, ctx.deployment);
       }
     }
   }

@@ -98,6 +98,3 @@ export type ZAppService = z.infer<typeof serviceSchema>;
 export type ZAppPort = z.infer<typeof portSchema>;
 export type ZAppVolume = z.infer<typeof volumeSchema>;
 export type ZAppEnvPair = z.infer<typeof envPairSchema>;
-
-/** Cores reserved for a service whose `cores.min` is null (the original's default). */
-export const defaultCores = 0.1;

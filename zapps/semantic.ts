@@ -4,7 +4,7 @@
 import { parseImageReference } from './image-reference.js';
 import { instanceExists, sharedInstanceName, type NamedCount } from './instance-names.js';
 import type { LooseService, LooseZApp } from './loose-view.js';
-import { formatPath, shorten, type PathSegment, type ZAppProblem } from './problems.js';
+import { formatPath, shorten, type PathSegment, type ZAppProblem } from '../model/problems.js';
 import { commonTemplateVariables, dnsNamePrefix, TemplateError, templateVariables, urlOnlyTemplateVariables } from './template.js';
 
 /** Administrative limits on one instance's reservation (config `max-memory-limit`, `max-core-limit`). */

@@ -96,8 +96,3 @@ export function renderTemplate(template: string, vars: Readonly<Record<string, s
 export function escapeTemplateText(text: string): string {
   return text.replaceAll('{', '{{').replaceAll('}', '}}');
 }
-
-/** The DNS name of an instance: `<instance>-<executionId>-<deployment>` (the original's unique_name). */
-export function dnsName(instance: string, executionId: number, deployment: string): string {
-  return `${instance}-${executionId}-${deployment}`;
-}

@@ -3,12 +3,12 @@
 // administrative limits here and nowhere else. Pure code: no Node built-ins.
 import { findJsonSyntaxError } from './json-syntax.js';
 import { looseView } from './loose-view.js';
-import { issuesToProblems, plainSentence, type ZAppProblem } from './problems.js';
+import { issuesToProblems, plainSentence, type ZAppProblem } from '../model/problems.js';
 import { zappSchema, type ZApp } from './schema.js';
 import { semanticProblems, type AdminLimits } from './semantic.js';
 
 export type { AdminLimits } from './semantic.js';
-export type { ZAppProblem } from './problems.js';
+export type { ZAppProblem } from '../model/problems.js';
 
 export type ZAppValidation = { valid: true; zapp: ZApp } | { valid: false; errors: ZAppProblem[] };
 

@@ -4,7 +4,7 @@
 import type { Router, RouterContext } from '@koa/router';
 import type { z } from 'zod';
 import { getExecution, servicesOf } from '../../executions/repository.js';
-import { containerName } from '../../backends/docker/naming.js';
+import { containerName } from '../../model/naming.js';
 import {
   AccountError, createQuota, createRole, createUser, deleteQuota, deleteRole, deleteUser, getQuota, getRole, getUser,
   listQuotas, listRoles, listUsers, updateQuota, updateRole, updateUser,

@@ -9,8 +9,8 @@ import { executionLogDir } from '../../executions/log-files.js';
 import { schedulerSnapshot } from '../../executions/statistics.js';
 import { submitExecution } from '../../executions/submit.js';
 import { endpointsOf } from '../../executions/endpoints.js';
-import { ACTIVE_STATUSES } from '../../workflows/types.js';
-import { executionWorkflowId } from '../../workflows/ids.js';
+import { ExecutionStatusSchema, isActiveStatus } from '../../model/statuses.js';
+import { executionWorkflowId } from '../../model/naming.js';
 import { killSignal } from '../../workflows/messages.js';
 import { accountOf } from '../auth.js';
 import { readJson } from '../body.js';
@@ -21,7 +21,7 @@ import { parseId } from './ids.js';
 
 const epoch = z.coerce.number().finite().transform((s) => new Date(s * 1000));
 export const ListQuerySchema = z.strictObject({
-  status: z.enum(['submitted', 'queued', 'starting', 'running', 'cleaning up', 'terminated', 'error']).optional(),
+  status: ExecutionStatusSchema.optional(),
   name: z.string().max(128).optional(),
   user_id: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(10_000).optional(),
@@ -82,7 +82,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
   router.delete('/execution/delete/:id', async (ctx) => {
     const row = await visibleExecution(ctx);
     if (!accountOf(ctx).role.can_delete_executions) throw forbidden('your role cannot delete execution records');
-    if (ACTIVE_STATUSES.includes(row.status)) throw badRequest('Cannot delete an active execution; terminate it first');
+    if (isActiveStatus(row.status)) throw badRequest('Cannot delete an active execution; terminate it first');
     await deps.pool.query('DELETE FROM execution WHERE id = $1', [row.id]);
     // The kept service logs go with the record.
     rmSync(executionLogDir(deps.config.serviceLogsBase, deps.config.deployment, row.id), { recursive: true, force: true });
@@ -108,7 +108,7 @@ export function executionRoutes(router: Router, deps: ApiDeps): void {
 
   router.delete('/execution/:id', async (ctx) => {
     const row = await visibleExecution(ctx);
-    if (!ACTIVE_STATUSES.includes(row.status)) throw badRequest('Execution is not running');
+    if (!isActiveStatus(row.status)) throw badRequest('Execution is not running');
     const reason = `user ${accountOf(ctx).user.username} request from API`;
     try {
       await deps.temporal.workflow.getHandle(executionWorkflowId(deps.config.deployment, row.id)).signal(killSignal, { reason });

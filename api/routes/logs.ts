@@ -5,7 +5,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import type { Router } from '@koa/router';
 import { followContainerLogs } from '../../backends/docker/logs.js';
 import { isNotFound } from '../../backends/docker/errors.js';
-import { containerName } from '../../backends/docker/naming.js';
+import { containerName } from '../../model/naming.js';
 import { serviceLogFile } from '../../executions/log-files.js';
 import { accountOf } from '../auth.js';
 import { notFound } from '../errors.js';

@@ -2,14 +2,14 @@
 // parameters, the manifest's labels and the resource overrides are applied. The shop's ZApp is
 // never modified: every step works on a copy.
 import { z } from 'zod';
-import { formatPath, plainSentence, shorten, type ZAppProblem } from '../../zapps/problems.js';
+import { formatPath, plainSentence, shorten, type ZAppProblem } from '../../model/problems.js';
 import type { ZApp } from '../../zapps/schema.js';
 import { applyParameters, withManifestLabels, type ShopZApp } from '../../zapps/shop/index.js';
 import type { AdminLimits } from '../../zapps/validate.js';
 import type { Role } from '../../users/repository.js';
 import { badRequest, forbidden } from '../errors.js';
+import { GiB } from '../../model/units.js';
 
-export const GiB = 1024 ** 3;
 
 const resourceOverride = z.strictObject({
   /** Memory reserved for each instance of the service, in GiB (the original form's unit). */

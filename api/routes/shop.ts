@@ -4,7 +4,6 @@
 import { open, realpath } from 'node:fs/promises';
 import type { Router, RouterContext } from '@koa/router';
 import { submitExecution } from '../../executions/submit.js';
-import { defaultCores } from '../../zapps/schema.js';
 import { findShopZApp, isVisibleTo, visibleZApps, type ShopRole, type ShopZApp } from '../../zapps/shop/index.js';
 import { maxShopFileBytes } from '../../zapps/shop/safe-files.js';
 import type { AuthenticatedUser } from '../../users/repository.js';
@@ -13,7 +12,8 @@ import { readJson } from '../body.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, notFound } from '../errors.js';
 import { shopCache } from './shop-cache.js';
-import { customisedZApp, GiB, parseStartRequest } from './shop-start.js';
+import { customisedZApp, parseStartRequest } from './shop-start.js';
+import { DEFAULT_CORES, GiB } from '../../model/units.js';
 
 /** `<folder>-<index>`: the loader's folder names (lowercase, digits, '_', '.', '-') and an index. */
 const shopIdPattern = /^[0-9a-z][0-9a-z_.-]{0,254}-[0-9]{1,6}$/;
@@ -77,7 +77,7 @@ export function shopRoutes(router: Router, deps: ApiDeps): void {
         resources: {
           memory_bytes: service.resources.memory.min,
           memory_gib: service.resources.memory.min / GiB,
-          cores: service.resources.cores.min ?? defaultCores,
+          cores: service.resources.cores.min ?? DEFAULT_CORES,
         },
       })),
       can_customize: role.can_customize_resources,

@@ -3,10 +3,11 @@
 // finds the container a previous attempt created instead of making a second one.
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { InstancePlan } from '../../workflows/types.js';
+import type { InstancePlan } from '../../model/instance.js';
 import { classifyStartError, isConflict, isNotFound, isNotModified } from './errors.js';
 import type { DockerHost } from './hosts.js';
-import { containerLabels, containerName, LABEL, labelFilter, splitCommand } from './naming.js';
+import { containerName, instanceLabels, LABEL } from '../../model/naming.js';
+import { labelFilter, splitCommand } from './naming.js';
 
 export interface StartRequest {
   executionId: number;
@@ -55,7 +56,7 @@ export function createOptions(request: StartRequest, host: DockerHost): Containe
     ...(plan.command !== null ? { Cmd: splitCommand(plan.command) } : {}),
     ...(plan.workDir ? { WorkingDir: plan.workDir } : {}),
     Env: plan.environment.map(([k, v]) => `${k}=${v}`),
-    Labels: containerLabels({
+    Labels: instanceLabels({
       deployment: request.deployment, executionId: request.executionId, executionName: request.executionName,
       instance: instance.instance, serviceId: instance.serviceId, owner: request.owner,
     }),

@@ -1,7 +1,7 @@
 // Engine errors are classified where they are first understood: retryable (the engine does not
 // answer, or is busy) or not (the image is missing, the container spec is refused). Temporal
 // retries the first kind with back-off and fails the execution on the second.
-import { ApplicationFailure } from '@temporalio/common';
+import { Failure, zoeFailure } from '../../model/failures.js';
 
 interface DockerError {
   statusCode?: number;
@@ -32,14 +32,10 @@ export function classifyStartError(error: unknown, what: string, image: string):
   const e = error as DockerError;
   const message = engineMessage(error);
   if (e.statusCode === 404 && /no such image/i.test(message)) {
-    return ApplicationFailure.create({
-      type: 'ImageNotFound',
-      nonRetryable: true,
-      message: `image ${image} is not available on the host: build or load it there first`,
-    });
+    return zoeFailure(Failure.ImageNotFound, `image ${image} is not available on the host: build or load it there first`);
   }
   if (e.statusCode === 400 || (e.statusCode === 500 && /invalid|minimum memory|executable file not found|no such file/i.test(message))) {
-    return ApplicationFailure.create({ type: 'InvalidContainerSpec', nonRetryable: true, message: `${what}: ${message}` });
+    return zoeFailure(Failure.InvalidContainerSpec, `${what}: ${message}`);
   }
-  return ApplicationFailure.create({ type: 'EngineUnavailable', message: `${what}: ${message}`, cause: error instanceof Error ? error : undefined });
+  return zoeFailure(Failure.BackendUnavailable, `${what}: ${message}`, error);
 }

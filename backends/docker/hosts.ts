@@ -1,6 +1,6 @@
 // The Docker Engine hosts Zoe places containers on. Each has a name (the section of the
 // original's INI host file), a client, the address users reach published ports on, and labels.
-import { ApplicationFailure } from '@temporalio/common';
+import { Failure, zoeFailure } from '../../model/failures.js';
 import Docker from 'dockerode';
 import type { HostCapacity } from '../../scheduler/types.js';
 
@@ -23,7 +23,7 @@ export class HostRegistry {
 
   get(name: string): DockerHost {
     const host = this.byName.get(name);
-    if (!host) throw ApplicationFailure.nonRetryable(`unknown host ${name}`, 'UnknownHost');
+    if (!host) throw zoeFailure(Failure.UnknownHost, `unknown host ${name}`);
     return host;
   }
 }

@@ -1,42 +1,6 @@
-// Names and labels of Zoe's containers, derived from the deployment, the execution and the
-// service instance only: the same inputs always give the same name, which is what makes a
-// retried start idempotent and lets reconciliation find every container Zoe owns.
-
-/** The original Zoe's unique name, also the container's DNS name: `<instance>-<execution>-<deployment>`. */
-export function containerName(instance: string, executionId: number, deployment: string): string {
-  return `${instance}-${executionId}-${deployment}`;
-}
-
-export const LABEL = {
-  deployment: 'zoe_deployment_name',
-  executionId: 'zoe_execution_id',
-  executionName: 'zoe_execution_name',
-  service: 'zoe_service_name',
-  serviceId: 'zoe_service_id',
-  owner: 'zoe_owner',
-  type: 'zoe_type',
-} as const;
-
-export interface LabelInput {
-  deployment: string;
-  executionId: number;
-  executionName: string;
-  instance: string;
-  serviceId: number;
-  owner: string;
-}
-
-export function containerLabels(input: LabelInput): Record<string, string> {
-  return {
-    [LABEL.deployment]: input.deployment,
-    [LABEL.executionId]: String(input.executionId),
-    [LABEL.executionName]: input.executionName,
-    [LABEL.service]: input.instance,
-    [LABEL.serviceId]: String(input.serviceId),
-    [LABEL.owner]: input.owner,
-    [LABEL.type]: 'app_service',
-  };
-}
+// Docker's side of Zoe's naming (model/naming.ts): the label filter that selects a deployment's
+// containers, and how a ZApp's command line becomes the container's argument list.
+import { LABEL } from '../../model/naming.js';
 
 /** Docker list filter selecting one deployment's containers, optionally one execution's. */
 export function labelFilter(deployment: string, executionId?: number): { label: string[] } {

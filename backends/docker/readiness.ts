@@ -2,9 +2,9 @@
 // the container's address on the execution's network, which the worker reaches on the engine's own
 // machine; a container that exits meanwhile fails the start at once, with its exit code.
 import { connect } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
+import { Failure, zoeFailure } from '../../model/failures.js';
 import type Docker from 'dockerode';
-import type { PortPlan } from '../../workflows/types.js';
+import type { PortPlan } from '../../model/instance.js';
 
 export interface ReadinessOptions {
   instance: string;
@@ -25,10 +25,8 @@ export async function waitUntilReady(container: Docker.Container, options: Readi
     if (options.signal.aborted) throw new Error('cancelled');
     const state = await container.inspect();
     if (!state.State.Running) {
-      throw ApplicationFailure.create({
-        type: 'ServiceExitedDuringStart', nonRetryable: true,
-        message: `${options.instance} exited with code ${state.State.ExitCode} before its ports accepted connections`,
-      });
+      throw zoeFailure(Failure.ServiceExitedDuringStart,
+        `${options.instance} exited with code ${state.State.ExitCode} before its ports accepted connections`);
     }
     const address = state.NetworkSettings.Networks[options.network]?.IPAddress;
     if (address) {
@@ -38,11 +36,9 @@ export async function waitUntilReady(container: Docker.Container, options: Readi
     }
     if (pending.size === 0) return;
     if (Date.now() > deadline) {
-      throw ApplicationFailure.create({
-        type: 'ReadinessTimeout', nonRetryable: true,
-        message: `${options.instance} did not accept connections on ${[...pending].map((p) => p.internalName).join(', ')} ` +
-          `within ${Math.round(options.timeoutMs / 1000)} s (ZOE_READINESS_TIMEOUT)`,
-      });
+      throw zoeFailure(Failure.ReadinessTimeout,
+        `${options.instance} did not accept connections on ${[...pending].map((p) => p.internalName).join(', ')} ` +
+          `within ${Math.round(options.timeoutMs / 1000)} s (ZOE_READINESS_TIMEOUT)`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -4,7 +4,7 @@
 import { setMaxListeners } from 'node:events';
 import { isNotFound } from './errors.js';
 import type { HostRegistry } from './hosts.js';
-import { containerName } from './naming.js';
+import { containerName } from '../../model/naming.js';
 
 export interface WatchedInstance {
   instance: string;

@@ -8,6 +8,7 @@ import { AUTH_SOURCES } from '../../users/sources.js';
 import type { ApiError, ZoeClient } from '../client.js';
 import { CliError } from '../errors.js';
 import { bytes, printJson, table } from '../output.js';
+import { isActiveStatus } from '../../model/statuses.js';
 
 interface UserJson { id: number; username: string; email: string | null; fs_uid: number; priority: number; enabled: boolean; auth_source: string; role_id: number; quota_id: number }
 interface RoleJson { id: number; name: string; [flag: `can_${string}`]: boolean }
@@ -16,7 +17,6 @@ interface QuotaJson { id: number; name: string; concurrent_executions: number; m
 const ROLE_FLAGS = ['can_see_status', 'can_change_config', 'can_operate_others', 'can_delete_executions',
   'can_access_api', 'can_customize_resources', 'can_access_full_zapp_shop'] as const;
 const ROLE_HEADERS = ['See status', 'Change config', 'Operate others', 'Delete execs', 'API access', 'Customize resources', 'Full shop'];
-const ACTIVE = new Set(['submitted', 'queued', 'starting', 'running', 'cleaning up']);
 
 const usage = (message: string) => new CliError(message, 2);
 
@@ -122,7 +122,7 @@ export function registerAdminCommands(program: Command, client: () => ZoeClient)
     .action(async (userId: string, opts: { json?: boolean }) => {
       const executions = await client().request<Record<string, { id: number; status: string }>>('GET', `/execution?user_id=${id(userId, 'user id')}`);
       const terminated: number[] = [];
-      for (const execution of sorted(executions).filter((e) => ACTIVE.has(e.status))) {
+      for (const execution of sorted(executions).filter((e) => isActiveStatus(e.status))) {
         try {
           await client().request('DELETE', `/execution/${execution.id}`);
           terminated.push(execution.id);

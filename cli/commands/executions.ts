@@ -6,6 +6,7 @@ import { CliError } from '../errors.js';
 import { localTime, printJson, progress, table } from '../output.js';
 import { ApiError, type ApiErrorBody, type ZoeClient } from '../client.js';
 import { printLogLines } from '../log-stream.js';
+import { EXECUTION_STATUSES, isFinalStatus } from '../../model/statuses.js';
 
 export interface ExecutionJson {
   id: number;
@@ -37,7 +38,6 @@ interface ServiceJson {
   description?: { monitor?: boolean };
 }
 
-const FINAL = new Set(['terminated', 'error']);
 
 export function readZAppFile(path: string): unknown {
   let text: string;
@@ -91,9 +91,9 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
         else console.log(`Execution ${id} submitted: follow it with \`zoe get ${id}\``);
         return;
       }
-      const execution = await waitForStatus(client(), id, (e) => e.status === 'running' || FINAL.has(e.status), !!opts.json);
+      const execution = await waitForStatus(client(), id, (e) => e.status === 'running' || isFinalStatus(e.status), !!opts.json);
       if (opts.json) printJson(execution);
-      else console.log(`Execution ${id} is ${execution.status}${execution.error_message && FINAL.has(execution.status) ? `: ${execution.error_message}` : ''}`);
+      else console.log(`Execution ${id} is ${execution.status}${execution.error_message && isFinalStatus(execution.status) ? `: ${execution.error_message}` : ''}`);
       if (execution.status !== 'running') process.exitCode = 3;
       else if (!opts.running && !opts.json) await followMonitor(client(), execution);
     });
@@ -102,7 +102,7 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
     .description('list executions (yours; admins see everyone\'s)')
     .option('--limit <n>', 'at most this many, newest first')
     .option('--name <name>', 'only executions with this name')
-    .option('--status <status>', 'submitted, queued, starting, running, cleaning up, terminated or error')
+    .option('--status <status>', EXECUTION_STATUSES.join(', '))
     .option('--user-id <id>', 'only this user\'s (admins)')
     .option('--earlier-than-submit <epoch>').option('--later-than-submit <epoch>')
     .option('--earlier-than-start <epoch>').option('--later-than-start <epoch>')
@@ -180,7 +180,7 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
     .action(async (id: string, opts: { wait?: boolean; synchronous?: boolean; json?: boolean }) => {
       await client().request('DELETE', `/execution/${id}`);
       if (!opts.wait && !opts.synchronous) return console.log(`Execution ${id} is being terminated.`);
-      const execution = await waitForStatus(client(), Number(id), (e) => FINAL.has(e.status), !!opts.json);
+      const execution = await waitForStatus(client(), Number(id), (e) => isFinalStatus(e.status), !!opts.json);
       if (opts.json) printJson(execution);
       else console.log(`Execution ${id} is ${execution.status}: ${execution.error_message ?? ''}`);
     });
@@ -222,7 +222,7 @@ async function followMonitor(client: ZoeClient, execution: ExecutionJson): Promi
   let last = execution;
   const spinner = progress(true);
   try {
-    while (!FINAL.has(last.status) && Date.now() < deadline) {
+    while (!isFinalStatus(last.status) && Date.now() < deadline) {
       spinner.update(`the log has ended; execution ${execution.id}: ${last.status}`);
       await new Promise((resolve) => setTimeout(resolve, 250));
       last = await client.request<ExecutionJson>('GET', `/execution/${execution.id}`);
@@ -230,7 +230,7 @@ async function followMonitor(client: ZoeClient, execution: ExecutionJson): Promi
   } finally {
     spinner.done();
   }
-  if (!FINAL.has(last.status)) return console.log(`The log of ${monitor.name} has ended; execution ${execution.id} is still ${last.status}.`);
+  if (!isFinalStatus(last.status)) return console.log(`The log of ${monitor.name} has ended; execution ${execution.id} is still ${last.status}.`);
   console.log(`Execution ${execution.id} is ${last.status}${last.error_message ? `: ${last.error_message}` : ''}`);
   if (last.status === 'error') process.exitCode = 3;
 }

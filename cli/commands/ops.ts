@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import type { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type ZoeConfig } from '../../config/config.js';
-import { executionWorkflowId, schedulerWorkflowId } from '../../workflows/ids.js';
+import { executionWorkflowId, schedulerWorkflowId } from '../../model/naming.js';
 import type { SchedulerSnapshot } from '../../workflows/messages.js';
 import { CliError } from '../errors.js';
 import { bytes, printJson, table } from '../output.js';

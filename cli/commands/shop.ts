@@ -4,6 +4,7 @@ import type { ApiError, ZoeClient } from '../client.js';
 import { CliError } from '../errors.js';
 import { printJson, table } from '../output.js';
 import { waitForStatus } from './executions.js';
+import { isFinalStatus } from '../../model/statuses.js';
 
 interface ShopParameterJson {
   kind: 'environment' | 'command' | 'service_count';
@@ -37,7 +38,6 @@ interface ShopDetailJson extends ShopZAppJson {
   limits: { max_memory_gib: number; max_cores: number };
 }
 
-const FINAL = new Set(['terminated', 'error']);
 
 export function registerShopCommands(program: Command, client: () => ZoeClient): void {
   const shop = program.command('shop').description('the ZApp shop: browse the published ZApps and start them');
@@ -115,9 +115,9 @@ export function registerShopCommands(program: Command, client: () => ZoeClient):
         else console.log(`Execution ${executionId} submitted: follow it with \`zoe get ${executionId}\``);
         return;
       }
-      const execution = await waitForStatus(client(), executionId, (e) => e.status === 'running' || FINAL.has(e.status), !!opts.json);
+      const execution = await waitForStatus(client(), executionId, (e) => e.status === 'running' || isFinalStatus(e.status), !!opts.json);
       if (opts.json) printJson(execution);
-      else console.log(`Execution ${executionId} is ${execution.status}${execution.error_message && FINAL.has(execution.status) ? `: ${execution.error_message}` : ''}`);
+      else console.log(`Execution ${executionId} is ${execution.status}${execution.error_message && isFinalStatus(execution.status) ? `: ${execution.error_message}` : ''}`);
       if (execution.status !== 'running') process.exitCode = 3;
     });
 }

@@ -6,8 +6,8 @@
 import { mulberry32, type Random } from '../prng.js';
 import type { HostCapacity } from '../types.js';
 import type { TraceExecution, TraceService } from './trace.js';
+import { GiB } from '../../model/units.js';
 
-const GiB = 1024 ** 3;
 
 /** The paper's cluster: `count` hosts of 32 cores and 128 GiB, named host01, host02, … */
 export function paperHosts(count = 25): HostCapacity[] {

@@ -2,7 +2,7 @@
 // file with `cores` and `memory` keys added. See README.md beside this file.
 import { z } from 'zod';
 import { HostFileError, lookup, parseIni, splitLabels } from '../../backends/docker/host-file.js';
-import { plainSentence } from '../../zapps/problems.js';
+import { plainSentence } from '../../model/problems.js';
 import type { HostCapacity } from '../types.js';
 import {
   MEMORY_HINT, SimulationInputError, arrayElementLines, describeIssues, looksLikeJsonArray, parseJsonAt, parseMemory,

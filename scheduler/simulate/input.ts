@@ -2,7 +2,8 @@
 // memory written as bytes or with a binary unit, and the lines of a JSON array's elements.
 import type { z } from 'zod';
 import { findJsonSyntaxError } from '../../zapps/json-syntax.js';
-import { issuesToProblems } from '../../zapps/problems.js';
+import { issuesToProblems } from '../../model/problems.js';
+import { GiB, KiB, MiB, TiB } from '../../model/units.js';
 
 /** A malformed trace or host file. `line` is 1-based; 0 when the problem is the file as a whole. */
 export class SimulationInputError extends Error {
@@ -12,7 +13,7 @@ export class SimulationInputError extends Error {
   }
 }
 
-const units: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 };
+const units: Record<string, number> = { B: 1, KiB, MiB, GiB, TiB };
 const memoryPattern = /^\s*(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|TiB)?\s*$/;
 
 /**

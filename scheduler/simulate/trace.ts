@@ -1,14 +1,14 @@
 // The simulator's trace: one execution per line (JSON Lines) or a JSON array of the same objects.
 // See README.md beside this file for the format.
 import { z } from 'zod';
-import { plainSentence } from '../../zapps/problems.js';
+import { plainSentence } from '../../model/problems.js';
 import type { ExecutionRequest, InstanceRequest } from '../types.js';
 import {
   MEMORY_HINT, SimulationInputError, arrayElementLines, describeIssues, looksLikeJsonArray, parseJsonAt, parseMemory,
   withoutBom,
 } from './input.js';
+import { GiB } from '../../model/units.js';
 
-const GiB = 1024 ** 3;
 
 const memorySchema = z.unknown().transform((value, ctx) => {
   const bytes = parseMemory(value);

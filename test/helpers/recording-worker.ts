@@ -11,7 +11,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { createMailActivities } from '../../activities/mail.js';
 import { z } from 'zod';
 import { createPool } from '../../db/pool.js';
-import { taskQueue } from '../../workflows/ids.js';
+import { taskQueue } from '../../model/naming.js';
 import { createSchedulerWorker, createWatchWorker, together } from '../../worker/worker.js';
 import { createRecordingActivities, simulatedHosts } from './recording-backend.js';
 

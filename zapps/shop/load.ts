@@ -3,7 +3,7 @@
 import { readdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { findJsonSyntaxError } from '../json-syntax.js';
-import { issuesToProblems, plainSentence, type ZAppProblem } from '../problems.js';
+import { issuesToProblems, plainSentence, type ZAppProblem } from '../../model/problems.js';
 import type { ZApp } from '../schema.js';
 import { parseZAppJson, type AdminLimits } from '../validate.js';
 import { manifestSchema, type ManifestEntry, type ShopParameter } from './manifest.js';

@@ -1,7 +1,7 @@
 // Applying a shop ZApp's parameters (spec §2.3) to its description. The result is a new ZApp that
 // has been validated again (a worker count can break a limit or an instance name); the input ZApp
 // is never modified.
-import { formatPath, shorten, type ZAppProblem } from '../problems.js';
+import { formatPath, shorten, type ZAppProblem } from '../../model/problems.js';
 import type { ZApp } from '../schema.js';
 import { escapeTemplateText } from '../template.js';
 import { validateZApp, type AdminLimits, type ZAppValidation } from '../validate.js';
