@@ -3,11 +3,12 @@
 // start it. An engine this code did not start is never stopped, and this code stops none at all:
 // containers of running executions must outlive a restart of Zoe.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Logger } from '../log/logger.js';
 import { findOnPath } from '../temporal-dev/install.js';
+import { startFailure } from './failure.js';
 
 export interface EngineHandle {
   docker: Docker;
@@ -20,11 +21,12 @@ export async function ensureDockerEngine(dataDir: string, log: Logger): Promise<
   if (await pings(docker)) return { docker, started: false };
 
   if (process.env.DOCKER_HOST) {
-    throw new Error(`the Docker Engine at DOCKER_HOST=${process.env.DOCKER_HOST} does not answer; start it or unset DOCKER_HOST.`);
+    throw startFailure(`the Docker Engine at DOCKER_HOST=${process.env.DOCKER_HOST} does not answer.`, undefined,
+      'start that engine, or unset DOCKER_HOST to use the local one, and run the command again.');
   }
   if (process.getuid?.() !== 0 || !existsSync('/etc/debian_version')) {
-    throw new Error('no Docker Engine answers on /var/run/docker.sock. Start one (or set DOCKER_HOST) and retry; ' +
-      'on Debian as root Zoe installs and starts one itself.');
+    throw startFailure('no Docker Engine answers on /var/run/docker.sock.', undefined,
+      'start one (or set DOCKER_HOST to one that answers) and run the command again; on Debian as root, Zoe installs and starts one itself.');
   }
   if (!findOnPath('dockerd')) aptInstall(['docker.io'], log);
 
@@ -43,7 +45,9 @@ export async function ensureDockerEngine(dataDir: string, log: Logger): Promise<
     if (daemon.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  throw new Error(`the Docker Engine did not start; last lines of ${logFile}:\n${tail(logFile, 10)}`);
+  throw startFailure(daemon.exitCode !== null ? `the Docker Engine (dockerd) exited with code ${daemon.exitCode} at start.`
+    : 'the Docker Engine (dockerd) did not answer within 60 s of its start.', { file: logFile },
+  'fix what its log says (often: another dockerd, or a storage driver the kernel lacks), or start an engine yourself, then run the command again.');
 }
 
 async function pings(docker: Docker): Promise<boolean> {
@@ -66,13 +70,8 @@ export function aptInstall(packages: string[], log: Logger): void {
     spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
   if (install().status === 0) return;
   spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  if (install().status !== 0) throw new Error(`apt-get install ${packages.join(' ')} failed`);
-}
-
-function tail(file: string, lines: number): string {
-  try {
-    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
+  if (install().status !== 0) {
+    throw startFailure(`installing the Debian packages ${packages.join(' ')} failed (apt-get's output is above).`, undefined,
+      `install them yourself (apt-get install ${packages.join(' ')}) and run the command again.`);
   }
 }

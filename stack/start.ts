@@ -1,7 +1,8 @@
 // `npm start`: brings Zoe up locally — Docker Engine (found or installed), local images, the
 // Temporal dev server with its Web UI, PostgreSQL (embedded unless DATABASE_URL), the worker and
 // the API — prints where each is, and stops what it started on Ctrl-C. Run again after a crash,
-// it adopts what the crashed run left and comes back.
+// it adopts what the crashed run left and comes back. A component that cannot start is named with
+// the last lines of its log and what to do, and what had come up is stopped.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig, ConfigError, type ZoeConfig } from '../config/config.js';
@@ -15,21 +16,26 @@ import { ensureAdmin } from '../users/bootstrap.js';
 import { supervise, type Supervised } from './children.js';
 import { hasLocalZoerc, writeLocalZoerc } from './credentials.js';
 import { ensureDockerEngine } from './docker-engine.js';
+import { startFailure } from './failure.js';
 import { ensureLocalImages } from './images.js';
 import { commandLine, isAlive, readPid, removePid, stopPid, writePid } from './pidfile.js';
 
 const log = createLogger('zoe');
 
+/** What this start brought up, stopped last first when the start fails half-way or on Ctrl-C. */
+const started: Array<() => Promise<unknown>> = [];
+
 async function main(config: ZoeConfig): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const pidFile = join(config.dataDir, 'zoe.pid');
   const previous = readPid(pidFile);
-  if (isAlive(previous) && commandLine(previous!).includes('stack/start.ts')) {
+  if (isAlive(previous) && /stack\/start\.[jt]s/.test(commandLine(previous!))) {
     console.log(`Zoe is already running (pid ${previous}): API http://${config.api.host}:${config.api.port}/api/0.7`);
     return;
   }
   await stopLeftoverChildren(config.dataDir);
   writePid(pidFile, process.pid);
+  started.push(() => Promise.resolve(removePid(pidFile)));
 
   const engine = await ensureDockerEngine(config.dataDir, log);
   log.info(engine.started ? 'Docker Engine started' : 'Docker Engine found');
@@ -43,10 +49,12 @@ async function main(config: ZoeConfig): Promise<void> {
     pidFile: join(config.dataDir, 'temporal', 'server.pid'),
     ip, port, uiPort: config.temporal.uiPort, namespace: config.temporal.namespace,
   }, log);
+  started.push(() => temporal.stop());
 
   const database = config.databaseUrl
     ? { url: config.databaseUrl, reused: true, stop: () => Promise.resolve() }
     : await startEmbeddedPostgres(config.dataDir, config.embeddedPostgresPort, log);
+  started.push(() => database.stop());
 
   const pool = createPool(database.url, config.deployment, 2);
   await migrate(pool, config.deployment);
@@ -66,24 +74,38 @@ async function main(config: ZoeConfig): Promise<void> {
   children.push(supervise('worker', 'worker/main.ts', env, log, record), supervise('api', 'api/main.ts', env, log, record));
   record();
   const [worker, api] = children as [Supervised, Supervised];
+  started.push(async () => {
+    await Promise.all([api.stop(), worker.stop()]);
+    removePid(childrenFile);
+  });
 
-  const up = await waitForApi(`${apiUrl}/api/0.7/info`, 60_000);
-  printSummary(config, apiUrl, temporal.uiUrl, database.url, admin.password, up);
+  if (!(await waitForApi(`${apiUrl}/api/0.7/info`, 120_000, api))) {
+    const { count, last } = api.exits();
+    throw startFailure(count > 0 ? `the API did not start: it exited ${count} time${count > 1 ? 's' : ''} (last: ${last}).`
+      : `the API did not answer on ${apiUrl} within 120 s of its start.`,
+    { name: 'its output', lines: api.lastLines() },
+    `if it says the address is in use, stop what listens on ${config.api.host}:${config.api.port} or set ZOE_LISTEN_PORT to a free port; ` +
+      'otherwise fix what it says, then run npm start again.');
+  }
+  printSummary(config, apiUrl, temporal.uiUrl, database.url, admin.password, worker);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info(`${signal}: stopping the API, the worker, Temporal and PostgreSQL (the Docker Engine and running containers stay)`);
-    await Promise.all([api.stop(), worker.stop()]);
-    await Promise.all([temporal.stop(), database.stop()]);
-    removePid(join(config.dataDir, 'children.pid'));
-    removePid(pidFile);
+    await stopStarted();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGHUP', () => void shutdown('SIGHUP'));
+}
+
+/** Stops what this start brought up, the last started first: the API and worker, PostgreSQL, Temporal. */
+async function stopStarted(): Promise<void> {
+  for (const stop of started.reverse()) await stop().catch((error: unknown) => log.warn(`stopping: ${(error as Error).message}`));
+  started.length = 0;
 }
 
 function splitAddress(address: string): [string, number] {
@@ -102,7 +124,7 @@ async function stopLeftoverChildren(dataDir: string): Promise<void> {
   }
   for (const line of lines) {
     const pid = Number(line);
-    if (pid > 0 && isAlive(pid) && /(worker|api)\/main\.ts/.test(commandLine(pid))) {
+    if (pid > 0 && isAlive(pid) && /(worker|api)\/main\.[jt]s/.test(commandLine(pid))) {
       log.info(`stopping the ${commandLine(pid).includes('worker') ? 'worker' : 'API'} a previous start left running (pid ${pid})`);
       await stopPid(pid);
     }
@@ -110,9 +132,10 @@ async function stopLeftoverChildren(dataDir: string): Promise<void> {
   removePid(file);
 }
 
-async function waitForApi(url: string, timeoutMs: number): Promise<boolean> {
+/** True once the API answers; false after the timeout, or sooner when the API keeps exiting at start. */
+async function waitForApi(url: string, timeoutMs: number, api: Supervised): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && api.exits().count < 3) {
     try {
       if ((await fetch(url)).ok) return true;
     } catch {
@@ -123,10 +146,10 @@ async function waitForApi(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-function printSummary(config: ZoeConfig, apiUrl: string, uiUrl: string | undefined, databaseUrl: string, generated: string | undefined, up: boolean): void {
+function printSummary(config: ZoeConfig, apiUrl: string, uiUrl: string | undefined, databaseUrl: string, generated: string | undefined, worker: Supervised): void {
   const lines = [
     '',
-    up ? 'Zoe is running.' : 'Zoe started, but the API does not answer yet; see the log above.',
+    'Zoe is running.',
     `  REST API        ${apiUrl}/api/0.7`,
     `  Temporal UI     ${uiUrl ?? '(headless)'}   (server ${config.temporal.address})`,
     `  PostgreSQL      ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`,
@@ -140,13 +163,20 @@ function printSummary(config: ZoeConfig, apiUrl: string, uiUrl: string | undefin
     '  Stop            Ctrl-C (containers of running executions keep running and are picked up again at the next start)',
     '',
   ];
+  const { count, last } = worker.exits();
+  if (count > 0) {
+    lines.push(`  Warning         the worker exited ${count} time${count > 1 ? 's' : ''} already (last: ${last}); executions wait until it stays up. Its last lines:`,
+      ...worker.lastLines().split('\n').map((line) => `    ${line}`), '');
+  }
   console.log(lines.join('\n'));
 }
 
 try {
   await main(loadConfig());
 } catch (error) {
-  if (error instanceof ConfigError) console.error(`zoe: ${error.message}`);
-  else console.error(`zoe: ${(error as Error).message}`);
+  // What failed first, then stop what had come up, so the next start begins clean.
+  console.error(`zoe: ${(error as Error).message}`);
+  if (!(error instanceof ConfigError) && started.length > 0) log.info('stopping what this start had brought up');
+  await stopStarted();
   process.exit(1);
 }

@@ -1,11 +1,12 @@
 // Starts (or reuses) the Temporal dev server: SQLite persistence under the data directory, the
 // Web UI on its own port, and the search attributes Zoe's workflows set.
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { Logger } from '../log/logger.js';
+import { startFailure } from '../stack/failure.js';
 import { commandLine, isAlive, readPid, stopPid, writePid } from '../stack/pidfile.js';
 import { searchAttributeDefinitions } from '../workflows/search-attributes.js';
 
@@ -63,11 +64,27 @@ export async function startDevServer(options: DevServerOptions, log: Logger): Pr
   const out = openSync(options.logFile, 'a');
   // Detached in its own process group: a Ctrl-C meant for `npm start` reaches it only through stop().
   const child = spawn(options.cli, args, { stdio: ['ignore', out, out], detached: true });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const ready = await Promise.race([waitUntilAnswering(address, 60_000), exited.then(() => false)]);
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (error) => {
+      writeFileSync(options.logFile, `${options.cli}: ${error.message}\n`, { flag: 'a' });
+      resolve(null);
+    });
+  });
+  let exitCode: number | null | undefined;
+  const ready = await Promise.race([waitUntilAnswering(address, 60_000), exited.then((code) => {
+    exitCode = code;
+    return false;
+  })]);
   if (!ready) {
     child.kill('SIGKILL');
-    throw new Error(`the Temporal dev server did not come up on ${address}; see ${options.logFile}`);
+    throw startFailure(exitCode === undefined
+      ? `the Temporal dev server did not answer on ${address} within 60 s of its start.`
+      : `the Temporal dev server (${options.cli}) exited at start${exitCode === null ? '' : ` with code ${exitCode}`}.`,
+    { file: options.logFile },
+    `if the log says the address is in use, stop what listens on port ${options.port}` +
+      `${options.uiPort === undefined ? '' : ` or ${options.uiPort}`} or choose other ports (TEMPORAL_ADDRESS, TEMPORAL_UI_PORT); ` +
+      'otherwise fix what the log says, then run the command again.');
   }
   await ensureSearchAttributes(address, options.namespace, log);
   if (options.pidFile && child.pid) writePid(options.pidFile, child.pid);

@@ -3,6 +3,7 @@ import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadShop, type Shop } from '../../../zapps/shop/index.js';
+import { withoutReferenceMaterial } from '../../helpers/reference.js';
 import { baseZApp, limits, shopDir, type Json } from './helpers.js';
 import { makeShop, pngBytes, validFolder, type FolderFiles } from './shop-fixtures.js';
 
@@ -14,7 +15,8 @@ async function shopWith(...args: Parameters<typeof makeShop>): Promise<Shop> {
 }
 after(async () => { await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true }))); });
 
-void describe('loading the reference shop', () => {
+const skip = withoutReferenceMaterial(import.meta.url, "that the original project's ZApp shop loads as it is");
+void describe('loading the reference shop', { skip }, () => {
   void it('loads the five folders and eight ZApps as they are, with no problems', async () => {
     const shop = await loadShop(shopDir, limits);
     assert.deepEqual(shop.problems, []);
