@@ -1,14 +1,14 @@
 // Activities are built by a factory from their dependencies, so the worker wires the real ones
 // once and tests can pass their own. Workflows import only the `Activities` type.
 import type pg from 'pg';
-import type { HostRegistry } from '../backends/docker/hosts.js';
+import type { ContainerBackend } from '../backends/contract.js';
 import type { Logger } from '../log/logger.js';
 import { type ContainerSettings, createContainerActivities } from './containers.js';
 import { createRecordActivities } from './records.js';
 
 export interface ActivityDependencies {
   pool: pg.Pool;
-  hosts: HostRegistry;
+  backend: ContainerBackend;
   settings: ContainerSettings;
   log: Logger;
 }
@@ -16,7 +16,7 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...createRecordActivities(deps.pool),
-    ...createContainerActivities(deps.hosts, deps.settings, deps.log),
+    ...createContainerActivities(deps.backend, deps.settings, deps.log),
   };
 }
 

@@ -5,7 +5,7 @@ import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../log/logger.js';
 import { createApp } from './app.js';
-import { hostsFromConfig } from '../backends/docker/configured-hosts.js';
+import { createBackend } from '../backends/index.js';
 
 const config = loadConfig();
 const log = createLogger('api', config.debug ? 'debug' : 'info');
@@ -18,8 +18,8 @@ await migrate(pool, config.deployment);
 const connection = await Connection.connect({ address: config.temporal.address });
 const temporal = new Client({ connection, namespace: config.temporal.namespace });
 
-const hosts = hostsFromConfig(config);
-const server = createApp({ config, pool, temporal, hosts, log }).listen(config.api.port, config.api.host);
+const backend = await createBackend(config, log);
+const server = createApp({ config, pool, temporal, backend, log }).listen(config.api.port, config.api.host);
 server.on('error', (error) => {
   log.error(`cannot listen on ${config.api.host}:${config.api.port}: ${error.message}`);
   process.exit(1);
@@ -29,7 +29,7 @@ server.on('listening', () => log.info(`listening on http://${config.api.host}:${
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close(() => {
-      void connection.close().then(() => pool.end()).then(() => process.exit(0));
+      void connection.close().then(() => backend.close()).then(() => pool.end()).then(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 5_000).unref();
   });

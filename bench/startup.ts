@@ -1,14 +1,13 @@
 // `npm run bench`: orchestration overhead, measured side by side in one run (a benchmark, not a
 // test). For each scenario: the median time from submitting an execution through the REST API to
-// `running`, beside the median time for dockerode alone to create and start the same containers
-// (same options, same network, same startup groups), and the ratio.
+// `running`, beside the median time for the container back-end alone (the same contract calls
+// the activities make, with no Temporal, no database and no API) to prepare and start the same
+// containers in the same startup groups, and the ratio. Whichever back-end is configured is measured.
 import { randomBytes } from 'node:crypto';
-import { localHost } from '../backends/docker/hosts.js';
-import { createOptions, ensureNetwork } from '../backends/docker/containers.js';
 import { executionInput, planInstances } from '../executions/plan.js';
 import { expandInstances } from '../zapps/instances.js';
 import type { ZApp } from '../zapps/schema.js';
-import { startupGroups } from '../workflows/execution/helpers.js';
+import { startupGroups } from '../workflows/execution/program.js';
 import { caller, sampleZApp, waitForStatus } from '../test/helpers/api.js';
 import { startTestStack } from '../test/helpers/stack.js';
 
@@ -39,7 +38,8 @@ const median = (values: number[]) => {
 const stack = await startTestStack({ users: 'bench,bench-pass,admin\n' });
 const bench = caller(stack.apiUrl, 'bench', 'bench-pass');
 await stack.pool.query("UPDATE quota SET concurrent_executions = 0, memory = 0, cores = 0 WHERE name = 'default'");
-const host = localHost(stack.config.network);
+const backend = stack.backend;
+const host = (await backend.inventory())[0]!.name;
 const rows: string[][] = [];
 
 async function viaZoe(zapp: Record<string, unknown>, parallel: number): Promise<number> {
@@ -56,34 +56,25 @@ async function viaZoe(zapp: Record<string, unknown>, parallel: number): Promise<
   return elapsed;
 }
 
-async function viaDockerode(zapp: Record<string, unknown>, parallel: number): Promise<number> {
+async function viaBackend(zapp: Record<string, unknown>, parallel: number): Promise<number> {
   const specs = expandInstances(zapp as unknown as ZApp);
   const tag = randomBytes(3).toString('hex');
   const started = performance.now();
-  const created = await Promise.all(Array.from({ length: parallel }, async (_, p) => {
-    const executionId = 900_000 + p;
-    const ctx = { executionId, executionName: 'raw', deployment: `raw${tag}`, owner: { id: 1, username: 'bench', fsUid: 1000 },
+  const deployment = `raw${tag}`;
+  const executionIds = Array.from({ length: parallel }, (_, p) => 900_000 + p);
+  await Promise.all(executionIds.map(async (executionId) => {
+    const ctx = { executionId, executionName: 'raw', deployment, owner: { id: 1, username: 'bench', fsUid: 1000 },
       fsGroupId: 5001, workspaceBase: stack.config.workspaceBase, runtimeLimitHours: 0, submittedAt: 0 };
     const plans = planInstances(zapp as unknown as ZApp, new Map(specs.map((s, i) => [s.instance, i + 1])), ctx);
     executionInput(zapp as unknown as ZApp, plans, ctx);
-    const network = `raw-${tag}-${p}`;
-    await ensureNetwork(host, network, {});
-    const ids: string[] = [];
+    await backend.prepareExecution({ deployment, executionId, host });
     for (const group of startupGroups(plans)) {
-      await Promise.all(group.map(async (instance) => {
-        const options = createOptions({ executionId, executionName: 'raw', deployment: `raw${tag}`, owner: 'bench', instance, network }, host);
-        const container = await host.docker.createContainer(options);
-        await container.start();
-        ids.push(container.id);
-      }));
+      await Promise.all(group.map((instance) =>
+        backend.startInstance({ deployment, executionId, executionName: 'raw', owner: 'bench', host, instance })));
     }
-    return { ids, network };
   }));
   const elapsed = performance.now() - started;
-  for (const { ids, network } of created) {
-    await Promise.all(ids.map((id) => host.docker.getContainer(id).remove({ force: true })));
-    await host.docker.getNetwork(network).remove();
-  }
+  await Promise.all(executionIds.map((executionId) => backend.removeExecution({ deployment, executionId })));
   return elapsed;
 }
 
@@ -96,9 +87,9 @@ try {
       // Alternate the order so neither side always runs on a warmer engine.
       if (run % 2 === 0) {
         zoe.push(await viaZoe(scenario.zapp, scenario.parallel));
-        raw.push(await viaDockerode(scenario.zapp, scenario.parallel));
+        raw.push(await viaBackend(scenario.zapp, scenario.parallel));
       } else {
-        raw.push(await viaDockerode(scenario.zapp, scenario.parallel));
+        raw.push(await viaBackend(scenario.zapp, scenario.parallel));
         zoe.push(await viaZoe(scenario.zapp, scenario.parallel));
       }
     }
@@ -110,6 +101,6 @@ try {
   await stack.stop();
 }
 
-const headers = ['scenario', `Zoe submit→running (median of ${RUNS})`, 'dockerode create+start', 'ratio'];
+const headers = ['scenario', `Zoe submit→running (median of ${RUNS})`, 'back-end alone', 'ratio'];
 const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 console.log([headers, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n'));

@@ -1,11 +1,12 @@
 // The worker process: `npm start` runs it; at scale, run several (same task queue).
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { hostsFromConfig } from '../backends/docker/configured-hosts.js';
+import { createBackend } from '../backends/index.js';
 import { loadConfig } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../log/logger.js';
+import { prebuiltWorkflowBundle } from './prebuilt-bundle.js';
 import { reconcileOrphans, scheduleReconciliation } from './reconcile.js';
 import { createZoeWorker, ensureScheduler } from './worker.js';
 
@@ -19,14 +20,14 @@ Runtime.install({ logger: new DefaultLogger(config.debug ? 'INFO' : 'WARN') });
 
 const pool = createPool(config.databaseUrl, config.deployment);
 await migrate(pool, config.deployment);
-const hosts = hostsFromConfig(config);
+const backend = await createBackend(config, log);
 const connection = await NativeConnection.connect({ address: config.temporal.address });
 const clientConnection = await Connection.connect({ address: config.temporal.address });
 const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-const worker = await createZoeWorker({ config, pool, hosts, log, connection, client });
+const worker = await createZoeWorker({ config, pool, backend, log, connection, client, workflowBundle: prebuiltWorkflowBundle() });
 await ensureScheduler(client, config);
 const stopReconciling = scheduleReconciliation(
-  () => reconcileOrphans(client, hosts, config.deployment, log), config.reconcileIntervalMs, log);
+  () => reconcileOrphans(client, backend, config.deployment, log), config.reconcileIntervalMs, log);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
@@ -39,5 +40,6 @@ log.info('worker running', { taskQueue: `zoe-${config.deployment}`, temporal: co
 await worker.run();
 await clientConnection.close();
 await connection.close();
+await backend.close();
 await pool.end();
 log.info('worker stopped');

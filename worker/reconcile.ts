@@ -1,35 +1,36 @@
-// Reconciliation: containers labelled for this deployment whose execution workflow is not running
-// (it ended, or never existed) are removed, each removal logged. The worker runs it at start and
-// periodically. An execution's workflow always exists before its first container is created, so a
-// container with a live workflow is never touched.
+// Reconciliation: containers (and networks) labelled for this deployment whose execution workflow
+// is not running (it ended, or never existed) are removed through the back-end, each removal
+// logged. The worker runs it at start and periodically. An execution's workflow always exists
+// before its first container is created, so a container with a live workflow is never touched.
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import type { HostRegistry } from '../backends/docker/hosts.js';
-import { removeExecution } from '../backends/docker/containers.js';
-import { LABEL } from '../model/naming.js';
-import { labelFilter } from '../backends/docker/naming.js';
+import type { ContainerBackend } from '../backends/contract.js';
 import type { Logger } from '../log/logger.js';
 import { executionWorkflowId } from '../model/naming.js';
 
 export interface ReconcileReport {
+  /** Per host and execution: the instances removed (empty when only execution-wide objects were). */
   removed: Array<{ host: string; executionId: number; instances: string[] }>;
 }
 
-export async function reconcileOrphans(client: Client, hosts: HostRegistry, deployment: string, log: Logger): Promise<ReconcileReport> {
+export async function reconcileOrphans(client: Client, backend: ContainerBackend, deployment: string, log: Logger): Promise<ReconcileReport> {
   const report: ReconcileReport = { removed: [] };
-  for (const host of hosts.hosts) {
-    let containers;
+  const { owned, unreachable } = await backend.listOwned({ deployment });
+  for (const host of unreachable) log.warn(`reconciliation skipped host ${host}: it does not answer`);
+  const executions = [...new Set(owned.map((o) => o.executionId))].sort((a, b) => a - b);
+  for (const executionId of executions) {
+    if (await workflowIsRunning(client, executionWorkflowId(deployment, executionId))) continue;
+    let removed;
     try {
-      containers = await host.docker.listContainers({ all: true, filters: labelFilter(deployment) });
+      removed = await backend.removeExecution({ deployment, executionId, skipHosts: unreachable });
     } catch (error) {
-      log.warn(`reconciliation skipped host ${host.name}: its engine does not answer`, { error: (error as Error).message });
+      log.warn(`reconciliation could not remove execution ${executionId}; it will try again`, { error: (error as Error).message });
       continue;
     }
-    const executions = new Set(containers.map((c) => Number(c.Labels[LABEL.executionId])).filter((id) => Number.isInteger(id)));
-    for (const executionId of executions) {
-      if (await workflowIsRunning(client, executionWorkflowId(deployment, executionId))) continue;
-      const instances = await removeExecution(host, deployment, executionId);
-      report.removed.push({ host: host.name, executionId, instances });
-      log.warn(`removed containers no live execution owns`, { host: host.name, executionId, instances });
+    const hosts = [...new Set(owned.filter((o) => o.executionId === executionId).map((o) => o.host))].sort();
+    for (const host of hosts) {
+      const instances = removed.filter((r) => r.host === host).map((r) => r.instance);
+      report.removed.push({ host, executionId, instances });
+      log.warn(`removed what no live execution owns`, { host, executionId, instances });
     }
   }
   return report;

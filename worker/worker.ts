@@ -9,18 +9,19 @@ import {
 import type pg from 'pg';
 import { type Activities, createActivities } from '../activities/index.js';
 import { type MailActivities, createMailActivities } from '../activities/mail.js';
-import type { HostRegistry } from '../backends/docker/hosts.js';
+import type { ContainerBackend } from '../backends/contract.js';
 import type { ZoeConfig } from '../config/config.js';
 import type { Logger } from '../log/logger.js';
 import { schedulerTaskQueue, schedulerWorkflowId, taskQueue, watchTaskQueue } from '../model/naming.js';
 import type { SchedulerInput } from '../workflows/scheduler/types.js';
 
-const workflowsPath = createRequire(import.meta.url).resolve('../workflows/index.ts');
+const workflowsPath = createRequire(import.meta.url).resolve(`../workflows/index${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`);
 
 export interface WorkerDeps {
   config: ZoeConfig;
   pool: pg.Pool;
-  hosts: HostRegistry;
+  /** Runs the containers (backends/index.ts chooses it from the configuration). */
+  backend: ContainerBackend;
   log: Logger;
   connection: NativeConnection;
   /** The scheduler's mail goes out through it. */
@@ -40,8 +41,12 @@ export interface ZoeWorker {
 export async function createZoeWorker(deps: WorkerDeps): Promise<ZoeWorker> {
   const activities = createActivities({
     pool: deps.pool,
-    hosts: deps.hosts,
-    settings: { serviceLogsBase: deps.config.serviceLogsBase, readinessTimeoutMs: deps.config.readinessTimeoutMs },
+    backend: deps.backend,
+    settings: {
+      serviceLogsBase: deps.config.serviceLogsBase,
+      readinessTimeoutMs: deps.config.readinessTimeoutMs,
+      keptLogMaxBytes: deps.config.keptLogMaxBytes,
+    },
     log: deps.log.child('activity'),
   });
   const where = { namespace: deps.config.temporal.namespace, deployment: deps.config.deployment };

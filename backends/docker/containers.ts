@@ -1,51 +1,47 @@
-// Creating, starting, watching and removing one execution's containers on a Docker host.
+// Creating, starting and removing one execution's containers and network on a Docker host.
 // Every operation is idempotent: names derive from the execution and the instance, so a retry
 // finds the container a previous attempt created instead of making a second one.
 import type Docker from 'dockerode';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { InstancePlan } from '../../model/instance.js';
+import type { DockerBackendConfig } from '../../config/config.js';
+import type { PublishedPort, StartedInstance, StartRequest } from '../contract.js';
 import { classifyStartError, isConflict, isNotFound, isNotModified } from './errors.js';
 import type { DockerHost } from './hosts.js';
-import { containerName, instanceLabels, LABEL } from '../../model/naming.js';
+import { containerName, executionNetworkName, instanceLabels, LABEL } from '../../model/naming.js';
 import { labelFilter, splitCommand } from './naming.js';
-
-export interface StartRequest {
-  executionId: number;
-  executionName: string;
-  deployment: string;
-  owner: string;
-  instance: InstancePlan;
-  network: string;
-}
-
-export interface PublishedPort {
-  internalName: string;
-  hostIp: string;
-  hostPort: number;
-}
-
-export interface StartedContainer {
-  backendId: string;
-  externalAddress: string;
-  ports: PublishedPort[];
-}
 
 /**
  * Creates the execution's network unless it exists. Docker does not make names unique atomically,
  * so the workflow calls this once per host before starting any container there, never concurrently.
  */
-export async function ensureNetwork(host: DockerHost, name: string, labels: Record<string, string>): Promise<void> {
+export async function ensureNetwork(host: DockerHost, deployment: string, executionId: number): Promise<void> {
+  const name = executionNetworkName(deployment, executionId);
   const existing = await host.docker.listNetworks({ filters: { name: [name] } });
   if (existing.some((n) => n.Name === name)) return;
   try {
-    await host.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true });
+    await host.docker.createNetwork({
+      Name: name, Driver: 'bridge', CheckDuplicate: true,
+      Labels: { [LABEL.deployment]: deployment, [LABEL.executionId]: String(executionId) },
+    });
   } catch (error) {
     if (!isConflict(error)) throw error;
   }
 }
 
-export function createOptions(request: StartRequest, host: DockerHost): ContainerCreateOptions {
-  const { instance, network } = request;
+/**
+ * The engine rotates each container's log: json-file, `max-size` × `max-file`, whatever the
+ * engine's default driver is. A service that prints more loses its oldest output, not the host's disk.
+ */
+export function logConfig(rotation: DockerBackendConfig['logRotation']): { Type: string; Config: Record<string, string> } {
+  return {
+    Type: 'json-file',
+    Config: { 'max-size': `${Math.max(1, Math.round(rotation.maxFileBytes / 1024))}k`, 'max-file': String(rotation.maxFiles) },
+  };
+}
+
+export function createOptions(request: StartRequest, host: DockerHost, rotation: DockerBackendConfig['logRotation']): ContainerCreateOptions {
+  const { instance } = request;
+  const network = executionNetworkName(request.deployment, request.executionId);
   const plan = instance.container;
   const exposed = Object.fromEntries(plan.ports.map((p) => [p.internalName, {}]));
   const bindings = Object.fromEntries(plan.ports.map((p) => [p.internalName, [{ HostIp: host.publishAddress, HostPort: '' }]]));
@@ -72,14 +68,15 @@ export function createOptions(request: StartRequest, host: DockerHost): Containe
       ...(plan.shmBytes ? { ShmSize: plan.shmBytes } : {}),
       Privileged: false,
       RestartPolicy: { Name: 'no' },
+      LogConfig: logConfig(rotation),
     },
     NetworkingConfig: { EndpointsConfig: { [network]: { Aliases: [plan.dnsName, instance.instance] } } },
   };
 }
 
 /** Creates (or finds) and starts the container; a container that already ran and exited is left as it is. */
-export async function startContainer(host: DockerHost, request: StartRequest): Promise<StartedContainer> {
-  const options = createOptions(request, host);
+export async function startContainer(host: DockerHost, request: StartRequest, rotation: DockerBackendConfig['logRotation']): Promise<StartedInstance> {
+  const options = createOptions(request, host, rotation);
   const what = `starting ${request.instance.instance}`;
   let container: Docker.Container;
   try {

@@ -39,3 +39,8 @@ export function classifyStartError(error: unknown, what: string, image: string):
   }
   return zoeFailure(Failure.BackendUnavailable, `${what}: ${message}`, error);
 }
+
+/** Any other engine error: the engine does not answer, or failed; retried with back-off. */
+export function engineUnavailable(error: unknown, what: string): Error {
+  return zoeFailure(Failure.BackendUnavailable, `${what}: ${engineMessage(error)}`, error);
+}

@@ -1,55 +1,41 @@
-// Container output: Docker multiplexes stdout and stderr into 8-byte-header frames when there is
-// no TTY. These helpers demultiplex it, save it to a file before the container is removed, and
-// follow it live.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { PassThrough, type Readable } from 'node:stream';
+// A container's output as a stream, live or as it is now: the engine's logs endpoint (always
+// asked for as a stream, so `follow=false` is never buffered whole) piped through the
+// demultiplexer with back-pressure end to end. A reader that stops reading stops the pipe, which
+// stops reading the engine's socket, and TCP then holds the engine back: nothing piles up here.
+import { addAbortSignal, pipeline, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import { isConflict, isNotFound } from './errors.js';
+import { Demultiplexer } from './demux.js';
+import { engineUnavailable, isConflict, isNotFound } from './errors.js';
 
-/** Splits a complete multiplexed log buffer into its payload (stdout and stderr interleaved in order). */
-export function demultiplex(buffer: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const type = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    if (type === undefined || type > 2 || buffer[offset + 1] !== 0 || offset + 8 + size > buffer.length) {
-      return Buffer.concat([...parts, buffer.subarray(offset)]); // not framed (TTY container): raw text
-    }
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts);
+interface Dialable {
+  modem: { dial(options: object, callback: (error: Error | null, stream: unknown) => void): void };
 }
 
-/** Saves everything the container printed, with timestamps; a missing container saves nothing. */
-export async function saveContainerLogs(container: Docker.Container, file: string): Promise<boolean> {
-  let raw: Buffer;
+/** The engine's raw, multiplexed log stream; dockerode buffers the whole log unless asked to follow. */
+function engineLogStream(container: Docker.Container, follow: boolean, signal: AbortSignal | undefined): Promise<Readable> {
+  return new Promise((resolve, reject) => {
+    (container as unknown as Dialable).modem.dial({
+      path: `/containers/${container.id}/logs?`,
+      method: 'GET',
+      isStream: true,
+      ...(signal ? { abortSignal: signal } : {}),
+      statusCodes: { 200: true, 404: 'no such container', 409: 'container is being removed', 500: 'server error' },
+      options: { stdout: true, stderr: true, timestamps: true, follow },
+    }, (error, stream) => (error ? reject(error) : resolve(stream as Readable)));
+  });
+}
+
+/** The container's output with timestamps; undefined when it does not exist (or is being removed). */
+export async function openContainerLogs(container: Docker.Container, follow: boolean, signal?: AbortSignal): Promise<Readable | undefined> {
+  let raw: Readable;
   try {
-    raw = await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false });
+    raw = await engineLogStream(container, follow, signal);
   } catch (error) {
-    // Gone, or already being removed by a concurrent attempt: nothing more can be read.
-    if (isNotFound(error) || isConflict(error)) return false;
-    throw error;
+    if (signal?.aborted) throw signal.reason;
+    if (isNotFound(error) || isConflict(error)) return undefined;
+    throw engineUnavailable(error, `reading the output of ${container.id}`);
   }
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, demultiplex(raw));
-  return true;
-}
-
-/** A live stream of the container's output (with timestamps) that ends when the container stops. */
-export async function followContainerLogs(docker: Docker, container: Docker.Container, follow: boolean): Promise<Readable> {
-  const out = new PassThrough();
-  if (!follow) {
-    const raw = await container.logs({ stdout: true, stderr: true, timestamps: true, follow: false });
-    out.end(demultiplex(raw));
-    return out;
-  }
-  const stream = await container.logs({ stdout: true, stderr: true, timestamps: true, follow: true });
-  docker.modem.demuxStream(stream, out, out);
-  stream.on('end', () => out.end());
-  stream.on('error', (error: Error) => out.destroy(error));
-  out.on('close', () => (stream as unknown as { destroy(): void }).destroy());
+  const out = pipeline(raw, new Demultiplexer(), () => undefined); // errors reach the reader through `out`
+  if (signal) addAbortSignal(signal, out);
   return out;
 }

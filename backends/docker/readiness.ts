@@ -2,17 +2,17 @@
 // the container's address on the execution's network, which the worker reaches on the engine's own
 // machine; a container that exits meanwhile fails the start at once, with its exit code.
 import { connect } from 'node:net';
-import { Failure, zoeFailure } from '../../model/failures.js';
 import type Docker from 'dockerode';
+import { Failure, zoeFailure } from '../../model/failures.js';
 import type { PortPlan } from '../../model/instance.js';
+import type { WaitOptions } from '../contract.js';
+import { isNotFound } from './errors.js';
 
-export interface ReadinessOptions {
+export interface ReadinessOptions extends WaitOptions {
   instance: string;
   network: string;
   ports: PortPlan[];
   timeoutMs: number;
-  signal: AbortSignal;
-  heartbeat: () => void;
 }
 
 export async function waitUntilReady(container: Docker.Container, options: ReadinessOptions): Promise<void> {
@@ -22,8 +22,8 @@ export async function waitUntilReady(container: Docker.Container, options: Readi
   const pending = new Set(tcp);
   while (pending.size > 0) {
     options.heartbeat();
-    if (options.signal.aborted) throw new Error('cancelled');
-    const state = await container.inspect();
+    if (options.signal.aborted) throw options.signal.reason;
+    const state = await inspectOrVanished(container, options.instance);
     if (!state.State.Running) {
       throw zoeFailure(Failure.ServiceExitedDuringStart,
         `${options.instance} exited with code ${state.State.ExitCode} before its ports accepted connections`);
@@ -41,6 +41,15 @@ export async function waitUntilReady(container: Docker.Container, options: Readi
           `within ${Math.round(options.timeoutMs / 1000)} s (ZOE_READINESS_TIMEOUT)`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function inspectOrVanished(container: Docker.Container, instance: string): Promise<Docker.ContainerInspectInfo> {
+  try {
+    return await container.inspect();
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    throw zoeFailure(Failure.ServiceExitedDuringStart, `${instance} disappeared before its ports accepted connections (its container was removed outside Zoe)`);
   }
 }
 

@@ -2,41 +2,25 @@
 // endpoint (no polling). An engine that does not answer makes this throw, and Temporal retries it
 // with back-off: an unreachable engine is never mistaken for a dead service.
 import { setMaxListeners } from 'node:events';
+import type { ExitReport, InstanceRef, WaitOptions } from '../contract.js';
+import { describeExit, vanishedExit } from '../exits.js';
 import { isNotFound } from './errors.js';
 import type { HostRegistry } from './hosts.js';
 import { containerName } from '../../model/naming.js';
 
-export interface WatchedInstance {
-  instance: string;
-  host: string;
-}
-
-export interface ExitReport {
-  instance: string;
-  exitCode: number;
-  oomKilled: boolean;
-  /** Plain sentence for the execution's reason: service, exit code, and OOM kill when that was the cause. */
-  description: string;
-}
-
-export interface WatchOptions {
-  deployment: string;
-  executionId: number;
-  instances: WatchedInstance[];
+export interface WatchOptions extends WaitOptions {
   maxWaitMs: number;
-  signal: AbortSignal;
-  heartbeat: () => void;
 }
 
-export async function waitForFirstExit(hosts: HostRegistry, options: WatchOptions): Promise<ExitReport | null> {
+export async function waitForFirstExit(hosts: HostRegistry, refs: InstanceRef[], options: WatchOptions): Promise<ExitReport | null> {
   const local = new AbortController();
   // Every watched container listens to this signal; the default limit of 10 would warn.
-  setMaxListeners(options.instances.length * 4 + 10, local.signal);
+  setMaxListeners(refs.length * 4 + 10, local.signal);
   const abort = () => local.abort();
   options.signal.addEventListener('abort', abort);
   const beat = setInterval(options.heartbeat, 5_000);
   try {
-    const checks = options.instances.map((watched) => watchOne(hosts, options, watched, local.signal));
+    const checks = refs.map((ref) => watchOne(hosts, ref, local.signal));
     const timeout = new Promise<null>((resolve) => {
       const timer = setTimeout(() => resolve(null), options.maxWaitMs);
       local.signal.addEventListener('abort', () => clearTimeout(timer));
@@ -58,16 +42,16 @@ export async function waitForFirstExit(hosts: HostRegistry, options: WatchOption
   }
 }
 
-async function watchOne(hosts: HostRegistry, options: WatchOptions, watched: WatchedInstance, signal: AbortSignal): Promise<ExitReport> {
-  const container = hosts.get(watched.host).docker.getContainer(containerName(watched.instance, options.executionId, options.deployment));
+async function watchOne(hosts: HostRegistry, ref: InstanceRef, signal: AbortSignal): Promise<ExitReport> {
+  const container = hosts.get(ref.host).docker.getContainer(containerName(ref.instance, ref.executionId, ref.deployment));
   const report = async (): Promise<ExitReport | undefined> => {
     try {
       const state = (await container.inspect()).State;
       if (state.Running || state.Status === 'created') return undefined;
-      return describeExit(watched.instance, state.ExitCode, state.OOMKilled);
+      return describeExit(ref.instance, state.ExitCode, state.OOMKilled);
     } catch (error) {
       if (!isNotFound(error)) throw error;
-      return { instance: watched.instance, exitCode: -1, oomKilled: false, description: `essential service ${watched.instance} disappeared (its container was removed outside Zoe)` };
+      return vanishedExit(ref.instance);
     }
   };
   const already = await report();
@@ -75,10 +59,5 @@ async function watchOne(hosts: HostRegistry, options: WatchOptions, watched: Wat
   await container.wait({ condition: 'not-running', abortSignal: signal });
   const exited = await report();
   if (exited) return exited;
-  return Promise.reject(new Error(`${watched.instance} reported stopped but is still running`));
-}
-
-export function describeExit(instance: string, exitCode: number, oomKilled: boolean): ExitReport {
-  const cause = oomKilled ? ' (killed: out of memory; raise its memory reservation)' : '';
-  return { instance, exitCode, oomKilled, description: `essential service ${instance} exited with code ${exitCode}${cause}` };
+  return Promise.reject(new Error(`${ref.instance} reported stopped but is still running`));
 }

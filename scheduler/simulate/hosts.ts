@@ -1,7 +1,7 @@
 // The simulator's hosts: a JSON array `{name, cores, memory, labels}` or the original Zoe INI host
 // file with `cores` and `memory` keys added. See README.md beside this file.
 import { z } from 'zod';
-import { HostFileError, lookup, parseIni, splitLabels } from '../../backends/docker/host-file.js';
+import { HostFileError, lookup, parseIni, splitLabels } from '../../config/host-file.js';
 import { plainSentence } from '../../model/problems.js';
 import type { HostCapacity } from '../types.js';
 import {

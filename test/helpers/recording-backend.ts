@@ -17,8 +17,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type pg from 'pg';
 import type { Activities } from '../../activities/index.js';
 import { createRecordActivities } from '../../activities/records.js';
-import type { StartedContainer } from '../../backends/docker/containers.js';
-import { describeExit, type ExitReport } from '../../backends/docker/watch.js';
+import type { ExitReport, StartedInstance } from '../../backends/contract.js';
+import { describeExit } from '../../backends/exits.js';
 import { inTransaction } from '../../db/pool.js';
 import type { HostCapacity } from '../../scheduler/types.js';
 
@@ -77,7 +77,7 @@ export function createRecordingActivities(options: RecordingOptions): Activities
 
     waitForReadiness: (input) => Promise.resolve(known(input.host)),
 
-    async startContainer(input): Promise<StartedContainer> {
+    async startContainer(input): Promise<StartedInstance> {
       known(input.host);
       const { executionId, instance: plan, host } = input;
       const { activityId, attempt } = Context.current().info;

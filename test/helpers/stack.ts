@@ -11,8 +11,10 @@ import { NativeConnection, Runtime, DefaultLogger, type WorkflowBundleWithSource
 import Docker from 'dockerode';
 import type pg from 'pg';
 import { createApp } from '../../api/app.js';
-import { type DockerHost, HostRegistry, localHost } from '../../backends/docker/hosts.js';
+import type { ContainerBackend } from '../../backends/contract.js';
+// The tests look at the real engine: its label filter is the Docker back-end's own.
 import { labelFilter } from '../../backends/docker/naming.js';
+import { createBackend } from '../../backends/index.js';
 import { loadConfig, type ZoeConfig } from '../../config/config.js';
 import { migrate } from '../../db/migrate.js';
 import { createPool } from '../../db/pool.js';
@@ -27,8 +29,10 @@ export interface TestStack {
   adminPassword: string;
   pool: pg.Pool;
   temporal: Client;
+  /** The machine's engine, for tests that look at containers directly. */
   docker: Docker;
-  hosts: HostRegistry;
+  /** The back-end the worker and the API use (ZOE_BACKEND, ZOE_HOSTS_FILE from `env`). */
+  backend: ContainerBackend;
   worker: ZoeWorker;
   /** Containers of this stack's deployment, running or not. */
   containers(executionId?: number): Promise<Docker.ContainerInfo[]>;
@@ -41,10 +45,8 @@ let runtimeInstalled = false;
 export interface TestStackOptions {
   /** The text file of users (default: alice and bob with role user, gus guest). */
   users?: string;
-  /** Extra ZOE_* configuration. */
+  /** Extra ZOE_* configuration (ZOE_HOSTS_FILE for several hosts; default: the local engine as host `local`). */
   env?: Record<string, string>;
-  /** Container hosts (default: the local engine as host `local`). */
-  hosts?: DockerHost[];
 }
 
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
@@ -71,22 +73,22 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   await migrate(pool, config.deployment);
   await ensureAdmin(pool, adminPassword);
 
-  const hosts = new HostRegistry(options.hosts ?? [localHost(config.network)]);
+  const backend = await createBackend(config, log);
   const nativeConnection = await NativeConnection.connect({ address: infra.temporalAddress });
   bundle ??= buildWorkflowBundle();
   const connection = await Connection.connect({ address: infra.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const worker = await createZoeWorker({ config, pool, hosts, log, connection: nativeConnection, client: temporal, workflowBundle: await bundle });
+  const worker = await createZoeWorker({ config, pool, backend, log, connection: nativeConnection, client: temporal, workflowBundle: await bundle });
   const running = worker.run();
   await ensureScheduler(temporal, config);
 
-  const server = createApp({ config, pool, temporal, hosts, log }).listen(0, '127.0.0.1');
+  const server = createApp({ config, pool, temporal, backend, log }).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/0.7`;
   const docker = new Docker();
 
   return {
-    config, apiUrl, adminPassword, pool, temporal, docker, hosts, worker,
+    config, apiUrl, adminPassword, pool, temporal, docker, backend, worker,
     containers: (executionId) => docker.listContainers({ all: true, filters: labelFilter(config.deployment, executionId) }),
     stop: async () => {
       await new Promise((resolve) => server.close(resolve));
@@ -101,6 +103,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await connection.close();
       const leftovers = await docker.listContainers({ all: true, filters: labelFilter(config.deployment) });
       await Promise.all(leftovers.map((c) => docker.getContainer(c.Id).remove({ force: true })));
+      await backend.close();
       await pool.end();
       await infra.stop();
     },

@@ -1,6 +1,9 @@
 // Two Docker hosts for multi-host tests: the machine's engine as host `home`, and a second, private
 // engine reached through a relay socket as host `away`, which a test can cut off and bring back.
-import Docker from 'dockerode';
+// The stack finds them as a deployment would: in a host file (ZOE_HOSTS_FILE).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { caller, type Caller } from './api.js';
 import { engineRelay, type EngineRelay } from './engine-relay.js';
 import { startSecondEngine, type SecondEngine } from './second-engine.js';
@@ -30,14 +33,13 @@ export async function startTwoHosts(env: Record<string, string> = {}): Promise<T
   const engine = await startSecondEngine();
   const relay = engineRelay(engine.socketPath);
   await relay.start();
-  const address = { externalAddress: '127.0.0.1', publishAddress: '127.0.0.1' };
-  const stack = await startTestStack({
-    env,
-    hosts: [
-      { name: 'home', docker: new Docker(), labels: ['home'], ...address },
-      { name: 'away', docker: new Docker({ socketPath: relay.socketPath }), labels: ['away'], ...address },
-    ],
-  });
+  const hostsFile = join(mkdtempSync(join(tmpdir(), 'zoe-hosts-')), 'hosts.conf');
+  writeFileSync(hostsFile, [
+    '[DEFAULT]', 'external_address: 127.0.0.1', 'use_tls: no', '',
+    '[home]', `docker_address: ${process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}`, 'labels: home', '',
+    '[away]', `docker_address: unix://${relay.socketPath}`, 'labels: away', '',
+  ].join('\n'));
+  const stack = await startTestStack({ env: { ZOE_HOSTS_FILE: hostsFile, ...env } });
   return {
     stack, relay, engine,
     alice: caller(stack.apiUrl, 'alice', 'alice-pass'),
@@ -48,6 +50,7 @@ export async function startTwoHosts(env: Record<string, string> = {}): Promise<T
       } finally {
         await relay.stop();
         await engine.stop(); // even when the stack's stop failed: no engine outlives the test
+        rmSync(dirname(hostsFile), { recursive: true, force: true });
       }
     },
   };

@@ -57,7 +57,7 @@ void describe('a lost host', () => {
     const admitted = await waitForStatus(hosts.alice, waiting, (s) => s === 'running', 60_000)
       .catch(async (error: Error) => assert.fail(`${error.message}; scheduler: ${await schedulerSays()}`));
     assert.equal(admitted.status, 'running');
-    const report = await reconcileOrphans(hosts.stack.temporal, hosts.stack.hosts, hosts.stack.config.deployment, createLogger('test', 'error'));
+    const report = await reconcileOrphans(hosts.stack.temporal, hosts.stack.backend, hosts.stack.config.deployment, createLogger('test', 'error'));
     assert.ok(report.removed.some((r) => r.executionId === victim), 'the lost execution\'s container is removed');
     assert.equal((await onAway()).length, 0);
     for (const id of [waiting, elsewhere]) await hosts.alice('DELETE', `/execution/${id}`);

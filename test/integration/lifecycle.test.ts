@@ -128,7 +128,7 @@ void describe('execution lifecycle', () => {
       HostConfig: { Init: true },
     });
     await orphan.start();
-    const report = await reconcileOrphans(stack.temporal, stack.hosts, stack.config.deployment, createLogger('test', 'error'));
+    const report = await reconcileOrphans(stack.temporal, stack.backend, stack.config.deployment, createLogger('test', 'error'));
     assert.deepEqual(report.removed, [{ host: 'local', executionId: 99999, instances: ['orphan0'] }]);
     assert.equal((await stack.containers(99999)).length, 0);
     assert.equal((await stack.containers(live)).length, 1, 'the live execution keeps its container');

@@ -1,10 +1,10 @@
 // The original Zoe's INI host file (spec §8.1): one section per Docker Engine host, a DEFAULT
 // section whose keys every host inherits. Parsed strictly: anything malformed is refused with its
 // line and the reason, and a host missing a required key is an error (the original logged and
-// skipped it, so a typo silently removed a host from the pool).
+// skipped it, so a typo silently removed a host from the pool). Configuration, not back-end code:
+// the Docker back-end builds its engine clients from the entries, and the scheduling simulator
+// reads the same file (with `cores` and `memory` added) without any engine.
 import { readFileSync } from 'node:fs';
-import Docker from 'dockerode';
-import type { DockerHost } from './hosts.js';
 
 /** A malformed host file: `line` is 1-based (0 when the problem is the file as a whole). */
 export class HostFileError extends Error {
@@ -123,7 +123,7 @@ export interface HostFileEntry {
 
 const booleans: Record<string, boolean> = { '1': true, yes: true, true: true, on: true, '0': false, no: false, false: false, off: false };
 
-/** A Docker Engine address, resolved to what dockerode takes. */
+/** A Docker Engine address, split into what an engine client needs. */
 export type EngineAddress =
   | { kind: 'unix'; socketPath: string }
   | { kind: 'tcp'; host: string; port: number; protocol?: 'http' | 'https' };
@@ -203,39 +203,4 @@ export function readHostFile(path: string): HostFileEntry[] {
     throw new HostFileError(0, `cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   return parseHostFile(text);
-}
-
-/**
- * Builds one `DockerHost` per entry. A unix address becomes `{socketPath}`; a TCP one
- * `{host, port, protocol}` (https when the entry has TLS, unless the address said http), with the
- * TLS files read now so a missing certificate stops start-up with the host and file named.
- * `readFile` is injectable for tests.
- */
-export function createDockerHosts(
-  entries: readonly HostFileEntry[], publishAddress: string,
-  readFile: (path: string) => Buffer = (path) => readFileSync(path),
-): DockerHost[] {
-  return entries.map((entry) => {
-    const engine = parseEngineAddress(entry.dockerAddress, entry.tls !== undefined);
-    if (typeof engine === 'string') throw new HostFileError(0, `host [${entry.name}]: ${engine}`);
-    const options: Docker.DockerOptions = engine.kind === 'unix'
-      ? { socketPath: engine.socketPath }
-      : { host: engine.host, port: engine.port, protocol: engine.protocol ?? (entry.tls ? 'https' : 'http') };
-    if (entry.tls) {
-      const read = (what: string, path: string): Buffer => {
-        try {
-          return readFile(path);
-        } catch (error) {
-          throw new HostFileError(0, `host [${entry.name}]: cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-        }
-      };
-      options.ca = read('tls_ca', entry.tls.ca);
-      options.cert = read('tls_cert', entry.tls.cert);
-      options.key = read('tls_key', entry.tls.key);
-    }
-    return {
-      name: entry.name, docker: new Docker(options), externalAddress: entry.externalAddress,
-      publishAddress, labels: [...entry.labels],
-    };
-  });
 }
