@@ -4,7 +4,8 @@ import { Router } from '@koa/router';
 import Koa from 'koa';
 import { requireLogin } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { errorMiddleware, notFound } from './errors.js';
+import { NotFound } from '../model/errors.js';
+import { errorMiddleware } from './errors.js';
 import { serveOpenApi } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { executionRoutes } from './routes/executions.js';
@@ -53,7 +54,7 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(secured.routes());
   app.use(secured.allowedMethods());
   app.use((ctx) => {
-    throw notFound(`${ctx.method} ${ctx.path}`);
+    throw new NotFound(`${ctx.method} ${ctx.path}`);
   });
   return app;
 }

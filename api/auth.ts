@@ -6,7 +6,7 @@ import { authenticate, type AuthSources } from '../users/authenticate.js';
 import type { AuthenticatedUser } from '../users/repository.js';
 import { AuthUnavailableError } from '../users/sources.js';
 import type { ApiDeps } from './deps.js';
-import { forbidden, unauthorized, unavailable } from './errors.js';
+import { Forbidden, NotAuthenticated, Unavailable } from '../model/errors.js';
 import { accountForSession, SESSION_COOKIE } from './session.js';
 
 export interface AuthState {
@@ -49,25 +49,25 @@ export function requireLogin(deps: ApiDeps) {
     let account: AuthenticatedUser | undefined;
     if (header !== '') {
       const credentials = parseBasic(header);
-      if (!credentials) throw unauthorized('this request needs a login: send HTTP Basic credentials');
+      if (!credentials) throw new NotAuthenticated('this request needs a login: send HTTP Basic credentials');
       try {
         account = await authenticate(sources, credentials.username, credentials.password);
       } catch (error) {
         if (error instanceof AuthUnavailableError) {
           deps.log.warn('authentication source unavailable', { error: error.message });
-          throw unavailable('the authentication service does not answer; try again shortly');
+          throw new Unavailable('the authentication service does not answer; try again shortly');
         }
         throw error;
       }
-      if (!account) throw unauthorized();
+      if (!account) throw new NotAuthenticated();
     } else {
       const cookie = ctx.cookies.get(SESSION_COOKIE);
-      if (cookie === undefined) throw unauthorized('this request needs a login: send HTTP Basic credentials');
-      if (!sameHost(ctx)) throw unauthorized('the session cookie is accepted from Zoe\'s own pages only: send HTTP Basic credentials');
+      if (cookie === undefined) throw new NotAuthenticated('this request needs a login: send HTTP Basic credentials');
+      if (!sameHost(ctx)) throw new NotAuthenticated('the session cookie is accepted from Zoe\'s own pages only: send HTTP Basic credentials');
       account = await accountForSession(deps.config, deps.pool, cookie);
-      if (!account) throw unauthorized('the session is not valid or has expired: log in again');
+      if (!account) throw new NotAuthenticated('the session is not valid or has expired: log in again');
     }
-    if (account.role.name === 'guest') throw forbidden('guest accounts can use the web interface only, not the API');
+    if (account.role.name === 'guest') throw new Forbidden('guest accounts can use the web interface only, not the API');
     (ctx.state as AuthState).account = account;
     await next();
   };

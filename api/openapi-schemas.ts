@@ -2,7 +2,7 @@
 // document is generated from them, and test/openapi.test.ts checks real replies against them, so
 // the document cannot drift from what serialize.ts and the routes actually send.
 import { z } from 'zod';
-import { ExecutionStatusSchema } from '../model/statuses.js';
+import { BackendStatusSchema, ExecutionStatusSchema, ServiceStatusSchema } from '../model/statuses.js';
 
 const id = z.number().int().min(1);
 /** Epoch seconds (float, UTC), as the original's times. */
@@ -11,12 +11,12 @@ const epochSeconds = z.number();
 
 export const ErrorSchema = z.strictObject({
   error: z.strictObject({
-    /** Stable and machine-readable: invalid_request, unauthorized, forbidden, not_found, conflict, protected, payload_too_large, unavailable, internal_error. */
+    /** Stable and machine-readable: invalid_request, unauthorized, forbidden, protected, not_found, conflict, payload_too_large, too_many_requests, unavailable, internal_error. */
     code: z.string(),
     message: z.string(),
     /** The field the problem is about, as a path into the request (`application.services[0].image`). */
     field: z.string().optional(),
-    /** For ZApps and start requests: every problem found, each with its path. */
+    /** For invalid input: every problem found, each with its path in the request (like `field`). */
     details: z.strictObject({ errors: z.array(z.strictObject({ path: z.string(), message: z.string() })) }).optional(),
   }),
 });
@@ -87,7 +87,7 @@ export const ExecutionSchema = z.strictObject({
 export const ServiceSchema = z.strictObject({
   id,
   name: z.string(),
-  status: z.string(),
+  status: ServiceStatusSchema,
   error_message: z.string().nullable(),
   execution_id: id,
   /** This service's part of the ZApp. */
@@ -95,7 +95,7 @@ export const ServiceSchema = z.strictObject({
   service_group: z.string(),
   backend_id: z.string().nullable(),
   ip_address: z.string().nullable(),
-  backend_status: z.string(),
+  backend_status: BackendStatusSchema,
   backend_host: z.string().nullable(),
   essential: z.boolean(),
   proxy_address: z.string().nullable(),
@@ -109,7 +109,7 @@ export const HistorySchema = z.strictObject({
   events: z.array(z.strictObject({
     time: epochSeconds,
     /** The execution's new status, or null for a service event. */
-    status: z.string().nullable(),
+    status: ExecutionStatusSchema.nullable(),
     service: z.string().nullable(),
     message: z.string(),
   })),
@@ -214,6 +214,8 @@ export const ShopDetailSchema = ShopSummarySchema.extend({
 });
 
 export const ExecutionCreatedSchema = z.strictObject({ execution_id: id });
+/** `DELETE /user/ID/executions`: the executions asked to terminate (those that ended meanwhile are left out). */
+export const UserTerminatedSchema = z.strictObject({ user_id: id, terminated: z.array(id) });
 export const UserCreatedSchema = z.strictObject({ user_id: id });
 export const RoleCreatedSchema = z.strictObject({ role_id: id });
 export const QuotaCreatedSchema = z.strictObject({ quota_id: id });

@@ -4,7 +4,9 @@
 // against the routers, so a route added without a line here fails the build.
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { StartRequestSchema } from '../executions/submit.js';
+import {
+  ListQuerySchema, MAX_ID, RestartRequestSchema, ServiceLogQuerySchema, SHOP_ID_PATTERN, ShopStartSchema, StartRequestSchema,
+} from '../executions/schemas.js';
 import {
   NameFilterSchema, NewQuotaSchema, NewRoleSchema, NewUserSchema, QuotaChangesSchema, RoleChangesSchema,
   UserChangesSchema, UserFilterSchema,
@@ -13,11 +15,9 @@ import { zappSchema } from '../zapps/schema.js';
 import {
   DiscoverySchema, EndpointsSchema, ErrorSchema, ExecutionCreatedSchema, ExecutionSchema, HistorySchema, InfoSchema,
   QuotaCreatedSchema, QuotaSchema, RoleCreatedSchema, RoleSchema, SchedulerStatsSchema, ServiceSchema, ShopDetailSchema,
-  ShopListSchema, UserCreatedSchema, UserSchema, ValidationOkSchema,
+  ShopListSchema, UserCreatedSchema, UserSchema, UserTerminatedSchema, ValidationOkSchema,
 } from './openapi-schemas.js';
-import { ListQuerySchema } from './routes/executions.js';
 import { API_VERSION, ZOE_VERSION } from './routes/misc.js';
-import { ShopStartSchema } from './routes/shop-start.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -34,6 +34,8 @@ export interface RouteDoc {
   public?: boolean;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** The body may be left out (every field of it is optional). */
+  optionalBody?: boolean;
   ok: Record<number, Reply>;
   /** Refusals beyond the login ones (401, 403 for guests, 503 when the directory is down). */
   errors?: number[];
@@ -54,14 +56,14 @@ const StartExecutionSchema = StartRequestSchema.extend({ application: zappSchema
 
 /** Every component, by name: each becomes `#/components/schemas/<name>`, referenced where used. */
 const components: Record<string, z.ZodType> = {
-  ZApp: zappSchema, StartExecution: StartExecutionSchema, ShopStart: ShopStartSchema,
+  ZApp: zappSchema, StartExecution: StartExecutionSchema, RestartExecution: RestartRequestSchema, ShopStart: ShopStartSchema,
   NewUser: NewUserSchema, UserChanges: UserChangesSchema, NewRole: NewRoleSchema, RoleChanges: RoleChangesSchema,
   NewQuota: NewQuotaSchema, QuotaChanges: QuotaChangesSchema,
   Error: ErrorSchema, Info: InfoSchema, ValidationOk: ValidationOkSchema,
   Execution: ExecutionSchema, ExecutionMap: ExecutionMapSchema, ExecutionCreated: ExecutionCreatedSchema,
   History: HistorySchema, Endpoints: EndpointsSchema, Service: ServiceSchema, Discovery: DiscoverySchema,
   SchedulerStats: SchedulerStatsSchema, ShopList: ShopListSchema, ShopDetail: ShopDetailSchema,
-  User: UserSchema, UserReply: UserReplySchema, RoleReply: RoleReplySchema, QuotaReply: QuotaReplySchema, UserMap: UserMapSchema, UserCreated: UserCreatedSchema,
+  User: UserSchema, UserTerminated: UserTerminatedSchema, UserReply: UserReplySchema, RoleReply: RoleReplySchema, QuotaReply: QuotaReplySchema, UserMap: UserMapSchema, UserCreated: UserCreatedSchema,
   Role: RoleSchema, RoleMap: RoleMapSchema, RoleCreated: RoleCreatedSchema,
   Quota: QuotaSchema, QuotaMap: QuotaMapSchema, QuotaCreated: QuotaCreatedSchema,
 };
@@ -77,13 +79,18 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/execution', tag: 'executions', summary: 'List executions (yours; all with can_operate_others)', query: ListQuerySchema, ok: { 200: json('Executions by id', ExecutionMapSchema) }, errors: [400] },
   { method: 'get', path: '/execution/:id', tag: 'executions', summary: 'One execution', ok: { 200: json('The execution', ExecutionSchema) }, errors: [400, 404] },
   { method: 'delete', path: '/execution/:id', tag: 'executions', summary: 'Terminate an active execution', ok: { 204: empty('Termination requested') }, errors: [400, 404] },
+  {
+    method: 'post', path: '/execution/restart/:id', tag: 'executions',
+    summary: 'Start a new execution of yours from a copy of this one\'s ZApp, with its name or a new one', body: RestartRequestSchema, optionalBody: true,
+    ok: { 201: json('Submitted', ExecutionCreatedSchema) }, errors: [400, 404, 409, 413],
+  },
   { method: 'delete', path: '/execution/delete/:id', tag: 'executions', summary: 'Delete the record of an ended execution (can_delete_executions)', ok: { 204: empty('Deleted') }, errors: [400, 404] },
   { method: 'get', path: '/execution/endpoints/:id', tag: 'executions', summary: 'Published endpoints', ok: { 200: json('Endpoints', EndpointsSchema) }, errors: [400, 404] },
   { method: 'get', path: '/execution/history/:id', tag: 'executions', summary: 'Every state change with its time', ok: { 200: json('History', HistorySchema) }, errors: [400, 404] },
   { method: 'get', path: '/service/:id', tag: 'executions', summary: 'One service', ok: { 200: json('The service', ServiceSchema) }, errors: [400, 404] },
   {
     method: 'get', path: '/service/logs/:id', tag: 'executions', summary: 'A service\'s output: live while it runs (`?follow=0`: what is there now)',
-    query: z.strictObject({ follow: z.enum(['0', '1', 'false', 'true']).optional() }),
+    query: ServiceLogQuerySchema,
     ok: { 200: { description: 'Lines `<timestamp> <text>`', media: { type: 'text/plain', schema: { type: 'string' } } } }, errors: [400, 404],
   },
   { method: 'get', path: '/discovery/by_group/:exec_id/:group', tag: 'executions', summary: 'DNS names of a service group (or `all`)', ok: { 200: json('DNS names', DiscoverySchema) }, errors: [400, 404] },
@@ -96,6 +103,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/user/:id', tag: 'admin', summary: 'A user (yourself, or anyone with can_change_config)', ok: { 200: json('The user', UserReplySchema) }, errors: [400, 404] },
   { method: 'post', path: '/user/:id', tag: 'admin', summary: 'Change a user (your own email; anything with can_change_config)', body: UserChangesSchema, ok: { 201: empty('Changed') }, errors: [400, 404, 409, 413] },
   { method: 'delete', path: '/user/:id', tag: 'admin', summary: 'Delete a user and its execution records', ok: { 204: empty('Deleted') }, errors: [400, 404, 409] },
+  { method: 'delete', path: '/user/:id/executions', tag: 'admin', summary: 'Terminate every active execution of a user (can_operate_others)', ok: { 200: json('Asked to terminate', UserTerminatedSchema) }, errors: [400, 404] },
   { method: 'get', path: '/user', tag: 'admin', summary: 'List users', query: UserFilterSchema, ok: { 200: json('Users by id', UserMapSchema) }, errors: [400] },
   { method: 'post', path: '/user', tag: 'admin', summary: 'Create a user', body: NewUserSchema, ok: { 201: json('Created', UserCreatedSchema) }, errors: [400, 404, 409, 413] },
   { method: 'get', path: '/role/:id', tag: 'admin', summary: 'A role', ok: { 200: json('The role', RoleReplySchema) }, errors: [400, 404] },
@@ -117,16 +125,17 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found, or someone else\'s (indistinguishable)',
   409: 'Refused: quota, or a conflict with existing records',
   413: 'The body is larger than 1 MiB',
+  429: 'Too many attempts: the Retry-After header says when to try again',
   503: 'The workflow engine or the authentication directory does not answer',
 };
 
 /** Path parameters, by name. */
 const PATH_PARAMETERS: Record<string, JsonObject> = {
-  id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
-  exec_id: { type: 'integer', minimum: 1, maximum: 2_147_483_647 },
+  id: { type: 'integer', minimum: 1, maximum: MAX_ID },
+  exec_id: { type: 'integer', minimum: 1, maximum: MAX_ID },
   group: { type: 'string', description: 'a service name, or `all`' },
 };
-const SHOP_ID: JsonObject = { type: 'string', pattern: '^[0-9a-z][0-9a-z_.-]{0,254}-[0-9]{1,6}$', description: '<folder>-<index>' };
+const SHOP_ID: JsonObject = { type: 'string', pattern: SHOP_ID_PATTERN.source, description: '<folder>-<index>' };
 
 /** `/execution/:id` → `/execution/{id}`. */
 export const openApiPath = (koaPath: string): string => koaPath.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -181,7 +190,7 @@ function operation(route: RouteDoc, nameOf: Map<z.ZodType, string>): JsonObject 
     summary: route.summary,
     ...(route.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: named(route.body) } } } } : {}),
+    ...(route.body ? { requestBody: { required: !route.optionalBody, content: { 'application/json': { schema: named(route.body) } } } } : {}),
     responses,
   };
 }

@@ -3,7 +3,7 @@
 import type { Queryable } from '../db/pool.js';
 import type { InstanceSpec } from '../zapps/instances.js';
 import type { ZApp } from '../zapps/schema.js';
-import { ACTIVE_STATUSES, type ExecutionStatus } from '../model/statuses.js';
+import { ACTIVE_STATUSES, FINAL_STATUSES, type BackendStatus, type ExecutionStatus, type ServiceStatus } from '../model/statuses.js';
 
 export interface ExecutionRow {
   id: number;
@@ -21,13 +21,13 @@ export interface ExecutionRow {
 export interface ServiceRow {
   id: number;
   name: string;
-  status: string;
+  status: ServiceStatus;
   error_message: string | null;
   execution_id: number;
   description: unknown;
   service_group: string;
   backend_id: string | null;
-  backend_status: string;
+  backend_status: BackendStatus;
   backend_host: string | null;
   ip_address: string | null;
   essential: boolean;
@@ -47,7 +47,8 @@ export interface PortRow {
 export interface EventRow {
   seq: number;
   time: Date;
-  status: string | null;
+  /** The execution's new status; null for an event of one of its services. */
+  status: ExecutionStatus | null;
   service_name: string | null;
   message: string;
 }
@@ -157,4 +158,22 @@ export async function activeUsage(db: Queryable, userId: number): Promise<{ exec
     [userId, ACTIVE_STATUSES],
   );
   return result.rows[0]!;
+}
+
+/** The ids of the user's active executions, oldest first. */
+export async function activeExecutionIds(db: Queryable, userId: number): Promise<number[]> {
+  const result = await db.query<{ id: number }>('SELECT id FROM execution WHERE user_id = $1 AND status = ANY($2) ORDER BY id',
+    [userId, ACTIVE_STATUSES]);
+  return result.rows.map((row) => row.id);
+}
+
+/** Deletes an ended execution's record (its services, ports and events go with it); false if it is not an ended one. */
+export async function deleteEndedExecution(db: Queryable, id: number): Promise<boolean> {
+  const result = await db.query('DELETE FROM execution WHERE id = $1 AND status = ANY($2)', [id, FINAL_STATUSES]);
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** The owner's user name, for the endpoint URL templates. */
+export async function ownerName(db: Queryable, userId: number): Promise<string | undefined> {
+  return (await db.query<{ username: string }>('SELECT username FROM "user" WHERE id = $1', [userId])).rows[0]?.username;
 }

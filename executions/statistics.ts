@@ -1,11 +1,15 @@
 // The scheduler's picture for `GET /statistics/scheduler`, in the original Zoe's shape (spec §3.3),
-// plus `waiting`: each queued execution's position and the plain reason it waits.
+// plus `waiting`: each queued execution's position and the plain reason it waits. Anyone logged in
+// may read it, as in the original API.
 import type { Client } from '@temporalio/client';
 import type pg from 'pg';
 import { summarize, toZoeStatistics, type ZoeSchedulerStatistics } from '../scheduler/stats.js';
+import { Unavailable } from '../model/errors.js';
 import { schedulerWorkflowId } from '../model/naming.js';
+import type { AuthenticatedUser } from '../users/repository.js';
 import { snapshotQuery, type SchedulerSnapshot, type WaitingExecution } from '../workflows/messages.js';
 import type { ExecutionStatus } from '../model/statuses.js';
+import type { ExecutionDeps } from './deps.js';
 
 export type SchedulerStatistics = ZoeSchedulerStatistics & { waiting: WaitingExecution[] };
 
@@ -13,8 +17,18 @@ export async function schedulerSnapshot(temporal: Client, deployment: string): P
   return temporal.workflow.getHandle(schedulerWorkflowId(deployment)).query(snapshotQuery);
 }
 
-export async function schedulerStatistics(temporal: Client, pool: pg.Pool, deployment: string): Promise<SchedulerStatistics> {
-  const snapshot = await schedulerSnapshot(temporal, deployment);
+/** `_account`: any login may read the statistics; taken so every command has the same shape. */
+export async function schedulerStatistics(deps: ExecutionDeps, _account: AuthenticatedUser): Promise<SchedulerStatistics> {
+  let snapshot: SchedulerSnapshot;
+  try {
+    snapshot = await schedulerSnapshot(deps.temporal, deps.config.deployment);
+  } catch (error) {
+    throw new Unavailable(`the scheduler did not answer (${(error as Error).message})`);
+  }
+  return statisticsOf(deps.pool, snapshot);
+}
+
+async function statisticsOf(pool: pg.Pool, snapshot: SchedulerSnapshot): Promise<SchedulerStatistics> {
   const executionIds = [...new Set(snapshot.placements.map((p) => p.executionId))];
   const [services, terminating] = await Promise.all([
     pool.query<{ id: number; execution_id: number; name: string }>(

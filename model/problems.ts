@@ -51,6 +51,9 @@ const expectedNouns: Record<string, string> = {
   object: 'an object', array: 'an array', tuple: 'a [name, value] pair', null: 'null',
 };
 
+/** The sentence for unknown keys when the object's schema gives none of its own. */
+const UNKNOWN_FIELDS = 'Unknown fields are not allowed.';
+
 // The shape of the raw issue zod hands to an error map, reduced to what we read.
 type RawIssue = z.core.$ZodRawIssue;
 
@@ -72,7 +75,7 @@ export function plainSentence(issue: RawIssue): string {
         ? `Must be ${JSON.stringify(issue.values[0])}, got ${describeValue(issue.input)}.`
         : `Must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}.`;
     case 'invalid_format': return `Must match the pattern ${issue.pattern ?? issue.format}.`;
-    case 'unrecognized_keys': return 'Unknown fields are not allowed.';
+    case 'unrecognized_keys': return UNKNOWN_FIELDS;
     default: return 'This value is not valid here.';
   }
 }
@@ -93,14 +96,16 @@ function tooBig(origin: string, maximum: number, inclusive: boolean): string {
 /**
  * Zod's finished issues as problems. An unrecognised-keys issue names several keys at the
  * object's path; we report one problem per key, at the key's own path, because that is where the
- * author has to look.
+ * author has to look. A strict object whose schema says what it holds (`{ error: … }` for
+ * unrecognized_keys: "a resource override has only memory_gib and cores.") gives that as the hint.
  */
 export function issuesToProblems(issues: readonly z.core.$ZodIssue[]): Problem[] {
   const problems: Problem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
+      const hint = issue.message === UNKNOWN_FIELDS ? 'it is not part of this format.' : issue.message;
       for (const key of issue.keys) {
-        problems.push({ path: formatPath([...issue.path, key]), message: `Unknown field ${JSON.stringify(shorten(key))}: it is not part of this format.` });
+        problems.push({ path: formatPath([...issue.path, key]), message: `Unknown field ${JSON.stringify(shorten(key))}: ${hint}` });
       }
     } else {
       problems.push({ path: formatPath(issue.path), message: issue.message });

@@ -3,28 +3,25 @@
 // cannot be deleted. Deleting a role moves its users to `user`; deleting a quota moves its users to
 // `default`; deleting a user deletes its executions. Also protected here, because logins depend on
 // them by name: the `user` and `guest` roles cannot be renamed or deleted.
+// Who may call these is decided by the application layer (executions/administration.ts); the
+// refusals here are domain errors (model/errors.ts), whoever asks.
 import type pg from 'pg';
 import { inTransaction, type Queryable } from '../db/pool.js';
+import { Conflict, NotFound, Protected } from '../model/errors.js';
+import { invalidInput } from '../model/input.js';
 import { ACTIVE_STATUSES } from '../model/statuses.js';
 import { hashPassword } from './passwords.js';
 import { QUOTA_COLUMNS, findUserById, type Quota, type Role, type UserRow } from './repository.js';
 import type { NewQuota, NewRole, NewUser, QuotaChanges, RoleChanges, UserChanges, UserFilter } from './schemas.js';
 
-export type AccountErrorKind = 'not_found' | 'conflict' | 'protected' | 'invalid';
-
-/** A refused administration request; the API maps the kind to a status. */
-export class AccountError extends Error {
-  constructor(readonly kind: AccountErrorKind, message: string, readonly field?: string) {
-    super(message);
-  }
-}
-
 const BUILTIN_ROLES = new Set(['admin', 'user', 'guest']);
 
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: string }).code === '23505';
 
-function assertSomething(changes: object): void {
-  if (Object.values(changes).every((v) => v === undefined)) throw new AccountError('invalid', 'the body names no field to change');
+function assertSomething(changes: object, what: string): void {
+  if (Object.values(changes).every((v) => v === undefined)) {
+    throw invalidInput({ what }, [{ path: '', message: 'The body names no field to change.' }]);
+  }
 }
 
 /**
@@ -51,7 +48,7 @@ export async function listUsers(db: Queryable, filter: UserFilter): Promise<User
 
 export async function getUser(db: Queryable, id: number): Promise<UserRow> {
   const user = await findUserById(db, id);
-  if (!user) throw new AccountError('not_found', `user ${id}`);
+  if (!user) throw new NotFound(`user ${id}`);
   return user;
 }
 
@@ -63,7 +60,7 @@ async function assertRoleAndQuota(db: Queryable, roleId: number | undefined, quo
 export async function createUser(db: Queryable, input: NewUser): Promise<number> {
   await assertRoleAndQuota(db, input.role_id, input.quota_id);
   if (input.password !== undefined && input.auth_source !== 'internal') {
-    throw new AccountError('invalid', `a password only applies to internal users, not ${input.auth_source} ones`, 'password');
+    throw invalidInput({ what: 'user' }, [{ path: 'password', message: `A password only applies to internal users, not ${input.auth_source} ones.` }]);
   }
   try {
     const result = await db.query<{ id: number }>(
@@ -76,18 +73,18 @@ export async function createUser(db: Queryable, input: NewUser): Promise<number>
     );
     return result.rows[0]!.id;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AccountError('conflict', `a user named ${input.username} already exists`, 'username');
+    if (isUniqueViolation(error)) throw new Conflict(`a user named ${input.username} already exists`, 'username');
     throw error;
   }
 }
 
 export async function updateUser(db: Queryable, id: number, changes: UserChanges): Promise<void> {
-  assertSomething(changes);
+  assertSomething(changes, 'user changes');
   const user = await getUser(db, id);
   await assertRoleAndQuota(db, changes.role_id, changes.quota_id);
   const source = changes.auth_source ?? user.auth_source;
   if (changes.password !== undefined && source !== 'internal') {
-    throw new AccountError('invalid', `a password only applies to internal users; this one is ${source}`, 'password');
+    throw invalidInput({ what: 'user changes' }, [{ path: 'password', message: `A password only applies to internal users; this one is ${source}.` }]);
   }
   const { password, ...rest } = changes;
   const columns: Record<string, unknown> = { ...rest };
@@ -101,12 +98,12 @@ export async function updateUser(db: Queryable, id: number, changes: UserChanges
 export async function deleteUser(pool: pg.Pool, id: number): Promise<void> {
   await inTransaction(pool, async (client) => {
     const user = (await client.query<UserRow>('SELECT * FROM "user" WHERE id = $1 FOR UPDATE', [id])).rows[0];
-    if (!user) throw new AccountError('not_found', `user ${id}`);
-    if (user.username === 'admin') throw new AccountError('protected', 'the admin user cannot be deleted (it can be disabled)');
+    if (!user) throw new NotFound(`user ${id}`);
+    if (user.username === 'admin') throw new Protected('the admin user cannot be deleted (it can be disabled)');
     const active = await client.query<{ id: number }>('SELECT id FROM execution WHERE user_id = $1 AND status = ANY($2) ORDER BY id',
       [id, ACTIVE_STATUSES]);
     if (active.rows.length > 0) {
-      throw new AccountError('conflict', `user ${user.username} has active executions (${active.rows.map((r) => r.id).join(', ')}); ` +
+      throw new Conflict(`user ${user.username} has active executions (${active.rows.map((r) => r.id).join(', ')}); ` +
         `terminate them first (zoe user-terminate ${id})`);
     }
     await client.query('DELETE FROM execution WHERE user_id = $1', [id]);
@@ -123,7 +120,7 @@ export async function listRoles(db: Queryable, name?: string): Promise<Role[]> {
 
 export async function getRole(db: Queryable, id: number, field?: string): Promise<Role> {
   const role = (await db.query<Role>('SELECT * FROM role WHERE id = $1', [id])).rows[0];
-  if (!role) throw new AccountError('not_found', `role ${id}`, field);
+  if (!role) throw new NotFound(`role ${id}`, field);
   return role;
 }
 
@@ -136,23 +133,23 @@ export async function createRole(db: Queryable, input: NewRole): Promise<number>
     );
     return result.rows[0]!.id;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AccountError('conflict', `a role named ${input.name} already exists`, 'name');
+    if (isUniqueViolation(error)) throw new Conflict(`a role named ${input.name} already exists`, 'name');
     throw error;
   }
 }
 
 export async function updateRole(db: Queryable, id: number, changes: RoleChanges): Promise<void> {
-  assertSomething(changes);
+  assertSomething(changes, 'role changes');
   const role = await getRole(db, id);
-  if (role.name === 'admin') throw new AccountError('protected', 'the admin role cannot be changed');
+  if (role.name === 'admin') throw new Protected('the admin role cannot be changed');
   if (changes.name !== undefined && changes.name !== role.name && BUILTIN_ROLES.has(role.name)) {
-    throw new AccountError('protected', `the ${role.name} role cannot be renamed: logins refer to it by name`, 'name');
+    throw new Protected(`the ${role.name} role cannot be renamed: logins refer to it by name`, 'name');
   }
   const { sql, params } = setClause(changes, 2);
   try {
     await db.query(`UPDATE role SET ${sql} WHERE id = $1`, [id, ...params]);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AccountError('conflict', `a role named ${changes.name} already exists`, 'name');
+    if (isUniqueViolation(error)) throw new Conflict(`a role named ${changes.name} already exists`, 'name');
     throw error;
   }
 }
@@ -161,8 +158,8 @@ export async function updateRole(db: Queryable, id: number, changes: RoleChanges
 export async function deleteRole(pool: pg.Pool, id: number): Promise<void> {
   await inTransaction(pool, async (client) => {
     const role = (await client.query<Role>('SELECT * FROM role WHERE id = $1 FOR UPDATE', [id])).rows[0];
-    if (!role) throw new AccountError('not_found', `role ${id}`);
-    if (BUILTIN_ROLES.has(role.name)) throw new AccountError('protected', `the ${role.name} role cannot be deleted`);
+    if (!role) throw new NotFound(`role ${id}`);
+    if (BUILTIN_ROLES.has(role.name)) throw new Protected(`the ${role.name} role cannot be deleted`);
     await client.query(`UPDATE "user" SET role_id = (SELECT id FROM role WHERE name = 'user') WHERE role_id = $1`, [id]);
     await client.query('DELETE FROM role WHERE id = $1', [id]);
   });
@@ -177,7 +174,7 @@ export async function listQuotas(db: Queryable, name?: string): Promise<Quota[]>
 
 export async function getQuota(db: Queryable, id: number, field?: string): Promise<Quota> {
   const quota = (await db.query<Quota>(`SELECT ${QUOTA_COLUMNS} FROM quota WHERE id = $1`, [id])).rows[0];
-  if (!quota) throw new AccountError('not_found', `quota ${id}`, field);
+  if (!quota) throw new NotFound(`quota ${id}`, field);
   return quota;
 }
 
@@ -189,22 +186,22 @@ export async function createQuota(db: Queryable, input: NewQuota): Promise<numbe
     );
     return result.rows[0]!.id;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AccountError('conflict', `a quota named ${input.name} already exists`, 'name');
+    if (isUniqueViolation(error)) throw new Conflict(`a quota named ${input.name} already exists`, 'name');
     throw error;
   }
 }
 
 export async function updateQuota(db: Queryable, id: number, changes: QuotaChanges): Promise<void> {
-  assertSomething(changes);
+  assertSomething(changes, 'quota changes');
   const quota = await getQuota(db, id);
   if (quota.name === 'default' && changes.name !== undefined && changes.name !== 'default') {
-    throw new AccountError('protected', 'the default quota cannot be renamed', 'name');
+    throw new Protected('the default quota cannot be renamed', 'name');
   }
   const { sql, params } = setClause(changes, 2);
   try {
     await db.query(`UPDATE quota SET ${sql} WHERE id = $1`, [id, ...params]);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AccountError('conflict', `a quota named ${changes.name} already exists`, 'name');
+    if (isUniqueViolation(error)) throw new Conflict(`a quota named ${changes.name} already exists`, 'name');
     throw error;
   }
 }
@@ -213,8 +210,8 @@ export async function updateQuota(db: Queryable, id: number, changes: QuotaChang
 export async function deleteQuota(pool: pg.Pool, id: number): Promise<void> {
   await inTransaction(pool, async (client) => {
     const quota = (await client.query<{ name: string }>('SELECT name FROM quota WHERE id = $1 FOR UPDATE', [id])).rows[0];
-    if (!quota) throw new AccountError('not_found', `quota ${id}`);
-    if (quota.name === 'default') throw new AccountError('protected', 'the default quota cannot be deleted');
+    if (!quota) throw new NotFound(`quota ${id}`);
+    if (quota.name === 'default') throw new Protected('the default quota cannot be deleted');
     await client.query(`UPDATE "user" SET quota_id = (SELECT id FROM quota WHERE name = 'default') WHERE quota_id = $1`, [id]);
     await client.query('DELETE FROM quota WHERE id = $1', [id]);
   });

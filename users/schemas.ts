@@ -1,16 +1,17 @@
 // Request bodies and list filters of the user, role and quota administration (REST API 0.7,
 // spec §3.1 rows 5–19), each a strict zod object with its type: an unknown field is an error.
+// Callers validate with `parseInput` (model/input.ts); messages are sentences, like its own.
 import { z } from 'zod';
 import { AUTH_SOURCES } from './sources.js';
 
 const dbId = z.number().int().min(1).max(2_147_483_647);
 const int32 = z.number().int().min(0).max(2_147_483_647);
-const name = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, dots, dashes and underscores, at most 64');
+const name = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'Names are 1 to 64 letters, digits, dots, dashes and underscores.');
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._@-]{1,64}$/;
-const username = z.string().regex(USERNAME_PATTERN, 'letters, digits and . _ @ -, at most 64');
-const email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address').nullable();
-const password = z.string().min(8, 'at least 8 characters').max(1024);
+const username = z.string().regex(USERNAME_PATTERN, 'User names are 1 to 64 letters, digits and . _ @ -.');
+const email = z.string().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'Expected an e-mail address (or null).').nullable();
+const password = z.string().min(8).max(1024);
 const authSource = z.enum(AUTH_SOURCES);
 
 export const NewUserSchema = z.strictObject({
@@ -80,13 +81,13 @@ export const QuotaChangesSchema = z.strictObject({
 export type QuotaChanges = z.infer<typeof QuotaChangesSchema>;
 
 // Query strings: the original's filters, values as text.
-const queryId = z.string().regex(/^[1-9][0-9]{0,9}$/, 'a positive integer').transform(Number);
+const queryId = z.string().regex(/^[1-9][0-9]{0,9}$/, 'Expected a positive integer.').transform(Number);
 const queryBool = z.enum(['True', 'False', 'true', 'false', '1', '0']).transform((v) => ['True', 'true', '1'].includes(v));
 
 export const UserFilterSchema = z.strictObject({
   username: z.string().max(128).optional(),
   email: z.string().max(254).optional(),
-  priority: z.string().regex(/^-?[0-9]{1,5}$/, 'an integer').transform(Number).optional(),
+  priority: z.string().regex(/^-?[0-9]{1,5}$/, 'Expected an integer.').transform(Number).optional(),
   enabled: queryBool.optional(),
   auth_source: z.string().max(32).optional(),
   role_id: queryId.optional(),

@@ -1,120 +1,70 @@
-// REST routes for executions (spec §3.1 rows 20–25), plus the execution's event history.
-import type { Router, RouterContext } from '@koa/router';
-import { z } from 'zod';
+// REST routes for executions (spec §3.1 rows 20–25), their history, services and discovery, and
+// restart. Each route validates what it reads (api/input.ts), calls the application function,
+// which authorises, and shapes the reply (api/serialize.ts).
+import type { Router } from '@koa/router';
+import { deleteExecution } from '../../executions/delete.js';
 import {
-  eventsOf, getExecution, listExecutions, portsOf, servicesOf, type ExecutionRow,
-} from '../../executions/repository.js';
-import { rmSync } from 'node:fs';
-import { executionLogDir } from '../../executions/log-files.js';
-import { schedulerSnapshot } from '../../executions/statistics.js';
+  discoverServices, executionEndpoints, executionHistory, listVisibleExecutions, showExecution, showService,
+} from '../../executions/queries.js';
+import { restartExecution } from '../../executions/restart.js';
+import { ListQuerySchema, RestartRequestSchema, StartRequestSchema } from '../../executions/schemas.js';
 import { submitExecution } from '../../executions/submit.js';
-import { endpointsOf } from '../../executions/endpoints.js';
-import { ExecutionStatusSchema, isActiveStatus } from '../../model/statuses.js';
-import { executionWorkflowId } from '../../model/naming.js';
-import { killSignal } from '../../workflows/messages.js';
+import { terminateExecution } from '../../executions/terminate.js';
 import { accountOf } from '../auth.js';
-import { readJson } from '../body.js';
-import { badRequest, forbidden, notFound, unavailable } from '../errors.js';
-import { eventJson, executionJson } from '../serialize.js';
 import type { ApiDeps } from '../deps.js';
-import { parseId } from './ids.js';
-
-const epoch = z.coerce.number().finite().transform((s) => new Date(s * 1000));
-export const ListQuerySchema = z.strictObject({
-  status: ExecutionStatusSchema.optional(),
-  name: z.string().max(128).optional(),
-  user_id: z.coerce.number().int().positive().optional(),
-  limit: z.coerce.number().int().min(1).max(10_000).optional(),
-  earlier_than_submit: epoch.optional(),
-  earlier_than_start: epoch.optional(),
-  earlier_than_end: epoch.optional(),
-  later_than_submit: epoch.optional(),
-  later_than_start: epoch.optional(),
-  later_than_end: epoch.optional(),
-});
+import { parseBody, parseGroup, parseId, parseQuery } from '../input.js';
+import { eventJson, executionDetailsJson, executionMapJson, serviceJson } from '../serialize.js';
 
 export function executionRoutes(router: Router, deps: ApiDeps): void {
-  /** The execution if the caller may see it; someone else's is "not found", exactly like a missing one. */
-  async function visibleExecution(ctx: RouterContext): Promise<ExecutionRow> {
-    const id = parseId(ctx.params.id);
-    const account = accountOf(ctx);
-    const row = await getExecution(deps.pool, id);
-    if (!row || (row.user_id !== account.user.id && !account.role.can_operate_others)) throw notFound(`execution ${id}`);
-    return row;
-  }
-
   router.post('/execution', async (ctx) => {
-    const id = await submitExecution(deps, accountOf(ctx), await readJson(ctx));
+    const request = await parseBody(ctx, StartRequestSchema, 'start request');
     ctx.status = 201;
-    ctx.body = { execution_id: id };
+    ctx.body = { execution_id: await submitExecution(deps, accountOf(ctx), request) };
   });
 
   router.get('/execution', async (ctx) => {
-    const query = ListQuerySchema.safeParse(ctx.query);
-    if (!query.success) {
-      const issue = query.error.issues[0]!;
-      throw badRequest(`query parameter ${issue.path.join('.') || ''}: ${issue.message}`, issue.path.join('.'));
-    }
-    const account = accountOf(ctx);
-    const q = query.data;
-    const rows = await listExecutions(deps.pool, {
-      userId: account.role.can_operate_others ? q.user_id : account.user.id,
-      status: q.status, name: q.name, limit: q.limit,
-      earlierThanSubmit: q.earlier_than_submit, laterThanSubmit: q.later_than_submit,
-      earlierThanStart: q.earlier_than_start, laterThanStart: q.later_than_start,
-      earlierThanEnd: q.earlier_than_end, laterThanEnd: q.later_than_end,
-    });
-    const services = await servicesOf(deps.pool, rows.map((r) => r.id));
-    ctx.body = Object.fromEntries(rows.map((r) => [String(r.id), executionJson(r, services.filter((s) => s.execution_id === r.id).map((s) => s.id))]));
+    const query = parseQuery(ctx, ListQuerySchema);
+    ctx.body = executionMapJson(await listVisibleExecutions(deps, accountOf(ctx), query));
   });
 
   router.get('/execution/endpoints/:id', async (ctx) => {
-    const row = await visibleExecution(ctx);
-    const owner = await deps.pool.query<{ username: string }>('SELECT username FROM "user" WHERE id = $1', [row.user_id]);
-    ctx.body = { endpoints: endpointsOf(row, owner.rows[0]?.username ?? '', await portsOf(deps.pool, row.id), deps.config.deployment) };
+    const id = parseId(ctx.params.id);
+    ctx.body = { endpoints: await executionEndpoints(deps, accountOf(ctx), id) };
   });
 
   router.get('/execution/history/:id', async (ctx) => {
-    const row = await visibleExecution(ctx);
-    ctx.body = { execution_id: row.id, events: (await eventsOf(deps.pool, row.id)).map(eventJson) };
+    const id = parseId(ctx.params.id);
+    ctx.body = { execution_id: id, events: (await executionHistory(deps, accountOf(ctx), id)).map(eventJson) };
+  });
+
+  router.post('/execution/restart/:id', async (ctx) => {
+    const id = parseId(ctx.params.id);
+    const request = await parseBody(ctx, RestartRequestSchema, 'restart request', { optional: true });
+    ctx.status = 201;
+    ctx.body = { execution_id: await restartExecution(deps, accountOf(ctx), id, request) };
   });
 
   router.delete('/execution/delete/:id', async (ctx) => {
-    const row = await visibleExecution(ctx);
-    if (!accountOf(ctx).role.can_delete_executions) throw forbidden('your role cannot delete execution records');
-    if (isActiveStatus(row.status)) throw badRequest('Cannot delete an active execution; terminate it first');
-    await deps.pool.query('DELETE FROM execution WHERE id = $1', [row.id]);
-    // The kept service logs go with the record.
-    rmSync(executionLogDir(deps.config.serviceLogsBase, deps.config.deployment, row.id), { recursive: true, force: true });
+    await deleteExecution(deps, accountOf(ctx), parseId(ctx.params.id));
     ctx.status = 204;
   });
 
   router.get('/execution/:id', async (ctx) => {
-    const row = await visibleExecution(ctx);
-    const services = await servicesOf(deps.pool, [row.id]);
-    ctx.body = { ...executionJson(row, services.map((s) => s.id)), ...(await waitingInfo(row)) };
+    ctx.body = executionDetailsJson(await showExecution(deps, accountOf(ctx), parseId(ctx.params.id)));
   });
 
-  /** For a queued execution: its position in the queue and why it waits (extra fields, ignored by old clients). */
-  async function waitingInfo(row: ExecutionRow): Promise<{ queue_position?: number; waiting_reason?: string }> {
-    if (row.status !== 'queued') return {};
-    try {
-      const waiting = (await schedulerSnapshot(deps.temporal, deps.config.deployment)).waiting.find((w) => w.executionId === row.id);
-      return waiting ? { queue_position: waiting.position, waiting_reason: waiting.reason } : {};
-    } catch {
-      return {}; // the scheduler is busy or restarting: the record alone still answers
-    }
-  }
-
   router.delete('/execution/:id', async (ctx) => {
-    const row = await visibleExecution(ctx);
-    if (!isActiveStatus(row.status)) throw badRequest('Execution is not running');
-    const reason = `user ${accountOf(ctx).user.username} request from API`;
-    try {
-      await deps.temporal.workflow.getHandle(executionWorkflowId(deps.config.deployment, row.id)).signal(killSignal, { reason });
-    } catch (error) {
-      throw unavailable(`could not reach the execution's workflow (${(error as Error).message}); try again shortly`);
-    }
+    await terminateExecution(deps, accountOf(ctx), parseId(ctx.params.id), 'API');
     ctx.status = 204;
+  });
+
+  router.get('/service/:id', async (ctx) => {
+    ctx.body = serviceJson(await showService(deps, accountOf(ctx), parseId(ctx.params.id)));
+  });
+
+  router.get('/discovery/by_group/:exec_id/:group', async (ctx) => {
+    const id = parseId(ctx.params.exec_id, 'exec_id');
+    const group = parseGroup(ctx.params.group);
+    ctx.body = { service_type: group, execution_id: id, dns_names: await discoverServices(deps, accountOf(ctx), id, group) };
   });
 }

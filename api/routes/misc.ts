@@ -1,15 +1,12 @@
-// Info, login, ZApp validation, services and scheduler statistics (spec §3.1).
+// Info, login, ZApp validation and scheduler statistics (spec §3.1).
 import type { Router } from '@koa/router';
 import { schedulerStatistics } from '../../executions/statistics.js';
-import { parseZAppJson } from '../../zapps/validate.js';
+import { checkZAppText } from '../../executions/zapp-check.js';
 import { accountOf } from '../auth.js';
 import { readText } from '../body.js';
-import { badRequest, unavailable } from '../errors.js';
-import { serviceJson, userJson } from '../serialize.js';
 import type { ApiDeps } from '../deps.js';
+import { userJson } from '../serialize.js';
 import { setSessionCookie } from '../session.js';
-import { parseId } from './ids.js';
-import { visibleService } from './visibility.js';
 
 export const ZOE_VERSION = '2026.11';
 export const API_VERSION = '0.7';
@@ -28,11 +25,7 @@ export function publicRoutes(router: Router, deps: ApiDeps): void {
   // The body is validated as text, exactly as `zoe zapp validate FILE` does, so both give the same
   // problems for the same file, a JSON syntax error (with its line and column) included.
   router.post('/zapp_validate', async (ctx) => {
-    const result = parseZAppJson(await readText(ctx), deps.config.limits);
-    if (!result.valid) {
-      throw badRequest(`invalid ZApp: ${result.errors.map((e) => `${e.path || '(root)'}: ${e.message}`).join('; ')}`,
-        result.errors[0]!.path, { errors: result.errors });
-    }
+    checkZAppText(deps.config.limits, await readText(ctx));
     ctx.body = { validation: 'ok' };
   });
 }
@@ -44,16 +37,7 @@ export function loggedInRoutes(router: Router, deps: ApiDeps): void {
     ctx.body = { user: userJson(user) };
   });
 
-  router.get('/service/:id', async (ctx) => {
-    const { service } = await visibleService(deps, accountOf(ctx), parseId(ctx.params.id));
-    ctx.body = serviceJson(service);
-  });
-
   router.get('/statistics/scheduler', async (ctx) => {
-    try {
-      ctx.body = await schedulerStatistics(deps.temporal, deps.pool, deps.config.deployment);
-    } catch (error) {
-      throw unavailable(`the scheduler did not answer (${(error as Error).message})`);
-    }
+    ctx.body = await schedulerStatistics(deps, accountOf(ctx));
   });
 }

@@ -1,14 +1,14 @@
 // Administration commands, as the original zoe-admin.py named them: exec-rm, user-terminate and
 // the quota-*, role-* and user-* commands, with its bugs fixed (quota-create and quota-update send
-// runtime_limit, user-create offers ldap+sasl, user-terminate passes execution ids). Options are
+// runtime_limit, user-create offers ldap+sasl, user-terminate ends the user's executions: one API
+// call, `DELETE /user/ID/executions`). Options are
 // spelled with dashes (--runtime-limit); the original's underscore spellings (--runtime_limit) are
 // accepted too. Tables for people, --json for scripts.
 import { Argument, Option, type Command } from 'commander';
 import { AUTH_SOURCES } from '../../users/sources.js';
-import type { ApiError, ZoeClient } from '../client.js';
+import type { ZoeClient } from '../client.js';
 import { CliError } from '../errors.js';
 import { bytes, printJson, table } from '../output.js';
-import { isActiveStatus } from '../../model/statuses.js';
 
 interface UserJson { id: number; username: string; email: string | null; fs_uid: number; priority: number; enabled: boolean; auth_source: string; role_id: number; quota_id: number }
 interface RoleJson { id: number; name: string; [flag: `can_${string}`]: boolean }
@@ -116,20 +116,11 @@ export function registerAdminCommands(program: Command, client: () => ZoeClient)
     });
 
   program.command('user-terminate')
-    .description('terminate every active execution of a user (admins)')
+    .description('terminate every active execution of a user (roles that operate others\')')
     .argument('<user-id>', 'user id')
     .option('--json', 'print the ids of the executions asked to terminate')
     .action(async (userId: string, opts: { json?: boolean }) => {
-      const executions = await client().request<Record<string, { id: number; status: string }>>('GET', `/execution?user_id=${id(userId, 'user id')}`);
-      const terminated: number[] = [];
-      for (const execution of sorted(executions).filter((e) => isActiveStatus(e.status))) {
-        try {
-          await client().request('DELETE', `/execution/${execution.id}`);
-          terminated.push(execution.id);
-        } catch (error) {
-          if ((error as ApiError).status !== 400) throw error; // 400: it ended meanwhile
-        }
-      }
+      const { terminated } = await client().request<{ user_id: number; terminated: number[] }>('DELETE', `/user/${id(userId, 'user id')}/executions`);
       if (opts.json) return printJson({ user_id: Number(userId), terminated });
       console.log(terminated.length === 0 ? `User ${userId} has no active execution.`
         : `Terminating ${terminated.length} execution${terminated.length > 1 ? 's' : ''} of user ${userId}: ${terminated.join(', ')}`);

@@ -1,4 +1,5 @@
-// Execution commands: start, ls, get, app-get, kill (the original's exec-* and terminate).
+// Execution commands: start, ls, get, app-get, kill (the original's exec-* and terminate), and
+// restart (the original's web page `/executions/restart/ID`).
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { findJsonSyntaxError } from '../../zapps/json-syntax.js';
@@ -171,6 +172,26 @@ export function registerExecutionCommands(program: Command, client: () => ZoeCli
       printJson((await client().request<ExecutionJson>('GET', `/execution/${id}`)).description);
     });
 
+  program.command('restart')
+    .description('start a new execution from a copy of an earlier one\'s ZApp, with its name or a new one')
+    .argument('<id>', 'execution id (yours, or anyone\'s if your role operates others\')')
+    .option('--name <name>', 'a name for the new execution (default: the earlier one\'s)')
+    .option('-w, --wait', 'wait until the new execution is running (or has ended)')
+    .option('--json', 'print the result as JSON (with --wait: the new execution once running)')
+    .action(async (id: string, opts: { name?: string; wait?: boolean; json?: boolean }) => {
+      const body = opts.name === undefined ? undefined : { name: opts.name };
+      const restarted = (await client().request<{ execution_id: number }>('POST', `/execution/restart/${id}`, body)).execution_id;
+      if (!opts.wait) {
+        if (opts.json) printJson({ execution_id: restarted });
+        else console.log(`Execution ${restarted} submitted, a restart of ${id}: follow it with \`zoe get ${restarted}\``);
+        return;
+      }
+      const execution = await waitForStatus(client(), restarted, (e) => e.status === 'running' || isFinalStatus(e.status), !!opts.json);
+      if (opts.json) printJson(execution);
+      else console.log(`Execution ${restarted} (a restart of ${id}) is ${execution.status}${execution.error_message && isFinalStatus(execution.status) ? `: ${execution.error_message}` : ''}`);
+      if (execution.status !== 'running') process.exitCode = 3;
+    });
+
   program.command('kill').alias('terminate')
     .description('terminate an execution: its containers are stopped and removed')
     .argument('<id>', 'execution id')
@@ -235,10 +256,14 @@ async function followMonitor(client: ZoeClient, execution: ExecutionJson): Promi
   if (last.status === 'error') process.exitCode = 3;
 }
 
-/** A refused ZApp: list every problem the API reported, one per line. */
+/**
+ * A refused ZApp: list every problem the API reported, one per line. Their paths are inside the
+ * request, whose `application` is the file: shown as paths inside the file.
+ */
 function explainValidation(error: ApiError): Error {
   const problems = error.body?.error?.details?.errors;
   if (!problems || problems.length === 0) return error;
-  const lines = problems.map((p) => `  ${p.path || '(root)'}: ${p.message}`);
+  const inFile = (path: string) => (path === 'application' ? '' : path.replace(/^application(?=[.[])\.?/, ''));
+  const lines = problems.map((p) => `  ${inFile(p.path) || '(root)'}: ${p.message}`);
   return new CliError(`the ZApp was refused; fix these and run the command again:\n${lines.join('\n')}`, 1);
 }

@@ -37,7 +37,7 @@ void describe('the API refuses bad input cleanly', () => {
     assert.equal(reply.status, 400);
     const error = (reply.body as { error: { field: string; details: { errors: Array<{ path: string }> } } }).error;
     assert.equal(error.field, 'application.services[0].image');
-    assert.deepEqual(error.details.errors.map((e) => e.path), ['services[0].image']);
+    assert.deepEqual(error.details.errors.map((e) => e.path), ['application.services[0].image'], 'every path is inside the request, like field');
     await nothingStored();
   });
 

@@ -81,6 +81,10 @@ const ROWS: Row[] = [
   { route: 'GET /discovery/by_group/:exec_id/:group', kind: 'execution', ...asOwnerOrAdmin },
   { route: 'DELETE /execution/:id', kind: 'terminable', fresh: true, user: [204, 404, 404], superuser: [204, 404, 404], admin: [204, 204, 404] },
   {
+    route: 'POST /execution/restart/:id', kind: 'ended', note: 'a new execution of the caller\'s, from a copy of one it can see',
+    user: [201, 404, 404], superuser: [201, 404, 404], admin: [201, 201, 404],
+  },
+  {
     route: 'DELETE /execution/delete/:id', kind: 'ended', fresh: true, note: 'needs can_delete_executions, checked after visibility',
     user: [403, 404, 404], superuser: [403, 404, 404], admin: [204, 204, 404],
   },
@@ -119,6 +123,11 @@ const ROWS: Row[] = [
   {
     route: 'POST /quota', user: 403, superuser: 403, admin: 201,
     body: () => ({ name: fresh('quota'), concurrent_executions: 1, memory: 0, cores: 0, runtime_limit: 0 }),
+  },
+  // Last: the admin's own cell ends the admin's running execution.
+  {
+    route: 'DELETE /user/:id/executions', kind: 'user', fresh: true, note: 'needs can_operate_others, checked before the user is looked up',
+    user: [403, 403, 403], superuser: [403, 403, 403], admin: [200, 200, 404],
   },
 ];
 
@@ -248,7 +257,7 @@ void describe('the authorisation matrix', () => {
         const id = row.kind ? await target(row.kind, actor, whose!, status < 300, row.fresh ?? false) : '';
         const path = template.replace(/:(id|exec_id)/, id).replace(':group', 'all') + (row.query ?? '');
         const reply = await call(actor, method, path, row.body?.(actor));
-        if (reply.status === 201 && (template === '/execution' || template.endsWith('/start'))) started.push((reply.json as { execution_id: number }).execution_id);
+        if (reply.status === 201 && (template === '/execution' || template.endsWith('/start') || template.startsWith('/execution/restart/'))) started.push((reply.json as { execution_id: number }).execution_id);
         const code = (reply.json as { error?: { code?: string } } | undefined)?.error?.code;
         const wrongCode = reply.status >= 400 && !ERROR_CODES[reply.status]?.includes(code ?? '');
         if (reply.status !== status || wrongCode) {
@@ -274,7 +283,7 @@ void describe('the authorisation matrix', () => {
     const alice = running.alice!;
     const cases: Array<[string, string, number, string]> = [
       ['GET', '/execution/ID', alice.id, ''], ['DELETE', '/execution/ID', alice.id, ''], ['DELETE', '/execution/delete/ID', ended.alice!, ''],
-      ['GET', '/execution/endpoints/ID', alice.id, ''], ['GET', '/execution/history/ID', alice.id, ''],
+      ['GET', '/execution/endpoints/ID', alice.id, ''], ['GET', '/execution/history/ID', alice.id, ''], ['POST', '/execution/restart/ID', ended.alice!, ''],
       ['GET', '/service/ID', alice.service, ''], ['GET', '/service/logs/ID', alice.service, '?follow=0'], ['GET', '/discovery/by_group/ID/all', alice.id, ''],
     ];
     for (const [method, template, theirs, query] of cases) {

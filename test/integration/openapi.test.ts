@@ -41,7 +41,7 @@ void describe('the OpenAPI document', () => {
   after(() => stack.stop());
 
   void it('documents every route the routers serve, and nothing else', () => {
-    const app = createApp({ config: stack.config, pool: stack.pool, temporal: stack.temporal, hosts: stack.hosts, log: createLogger('openapi-test', 'error') });
+    const app = createApp({ config: stack.config, pool: stack.pool, temporal: stack.temporal, backend: stack.backend, log: createLogger('openapi-test', 'error') });
     const served = servedRoutes(app);
     assert.ok(served.length >= 30, `the routers were walked (${served.length} routes)`);
     assert.ok(served.every((r) => r.includes(` ${API_PREFIX}/`)), 'every route is under the API prefix');
@@ -200,6 +200,11 @@ void describe('the OpenAPI document', () => {
     await call(admin, 'POST', '/user', { username: 'doc', email: null, role_id: me.role_id, quota_id: me.quota_id, auth_source: 'internal', fs_uid: -1 });
     assert.equal((await call(alice, 'DELETE', `/execution/${id}`)).status, 204);
     await waitForStatus(alice, id, (s) => s === 'terminated');
+    const restarted = await call(alice, 'POST', `/execution/restart/${id}`);
+    assert.equal(restarted.status, 201);
+    const again = (restarted.body as { execution_id: number }).execution_id;
+    assert.deepEqual((await call(admin, 'DELETE', `/user/${me.id}/executions`)).body, { user_id: me.id, terminated: [again] });
+    await waitForStatus(alice, again, (s) => s === 'terminated');
     assert.equal((await call(admin, 'DELETE', `/execution/delete/${id}`)).status, 204);
     assert.ok(checked >= 30);
   });

@@ -75,7 +75,7 @@ void describe('administration of users, roles and quotas', () => {
     const unknown = await admin('POST', '/quota', { name: 'q1', concurrent_executions: 1, memory: 1, cores: 1, runtime_limit: 1, gpus: 2 });
     assert.equal(unknown.status, 400);
     assert.equal((unknown.body as ErrorBody).error.field, 'gpus');
-    assert.match((unknown.body as ErrorBody).error.message, /unknown field gpus/);
+    assert.match((unknown.body as ErrorBody).error.message, /Unknown field "gpus"/);
     assert.equal((await admin('POST', '/quota', { name: 'q1', concurrent_executions: -1, memory: 1, cores: 1, runtime_limit: 1 })).status, 400);
     assert.equal((await admin('POST', '/quota', { name: 'q1', concurrent_executions: 1, memory: '1', cores: 1, runtime_limit: 1 })).status, 400);
     assert.equal((await admin('POST', `/quota/${ids['quota:default']}`, {})).status, 400, 'nothing to change');

@@ -1,9 +1,9 @@
 // The loaded ZApp shop, shared by every request. Loading reads every manifest, ZApp file, readme
 // and logo, so it is kept for a few seconds and loaded again after that: an administrator's edit
 // to the shop folder shows within `maxAgeMs`, and no request waits for more than one load.
-import type { Logger } from '../../log/logger.js';
-import { loadShop, type Shop } from '../../zapps/shop/index.js';
-import type { AdminLimits } from '../../zapps/validate.js';
+import type { Logger } from '../log/logger.js';
+import { loadShop, type Shop } from '../zapps/shop/index.js';
+import type { AdminLimits } from '../zapps/validate.js';
 
 export interface ShopCacheOptions {
   dir: string;
