@@ -2,15 +2,12 @@
 // workflow costs its history two events and a workflow task per signal (the delivery is reported
 // back); sent from here, a whole pass's signals cost three events, so a burst of thousands of
 // admissions no longer floods the scheduler's history nor waits on it. A retried attempt may send
-// a signal again: executions ignore a sequence number they have already seen.
+// a signal again: executions ignore a sequence number they have already seen. What a letter
+// carries is defined with the scheduler's messages (workflows/messages.ts), the one table the
+// scheduler, this activity and the executions' handlers share.
 import { heartbeat } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-
-export interface Letter {
-  workflowId: string;
-  /** Sent in this order, each once the previous one was accepted. */
-  signals: Array<{ name: string; payload: unknown }>;
-}
+import type { Letter } from '../workflows/messages.js';
 
 /** How many executions are signalled at once. */
 const CONCURRENCY = 32;

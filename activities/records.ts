@@ -4,8 +4,8 @@
 import { Failure, zoeFailure } from '../model/failures.js';
 import type pg from 'pg';
 import { inTransaction } from '../db/pool.js';
-import type { ExecutionStatus } from '../model/statuses.js';
-import type { PublishedPort } from '../backends/docker/containers.js';
+import { type BackendStatus, type ExecutionStatus, hasEnded, type ServiceStatus } from '../model/statuses.js';
+import type { PublishedPort } from '../backends/contract.js';
 
 export interface StatusChange {
   executionId: number;
@@ -22,8 +22,8 @@ export interface ServiceChange {
   seq: number;
   serviceId: number;
   instance: string;
-  status: 'starting' | 'active' | 'inactive' | 'error';
-  backendStatus: 'undefined' | 'created' | 'started' | 'dead' | 'destroyed' | 'oom-killed';
+  status: ServiceStatus;
+  backendStatus: BackendStatus;
   message: string;
   host?: string;
   backendId?: string;
@@ -91,7 +91,7 @@ export function createRecordActivities(pool: pg.Pool) {
           [change.executionId, change.seq, change.instance, change.message],
         );
         if (event.rowCount === 0) return;
-        const ended = change.backendStatus === 'dead' || change.backendStatus === 'oom-killed' || change.backendStatus === 'destroyed';
+        const ended = hasEnded(change.backendStatus);
         await db.query(
           `UPDATE service SET status = $2, backend_status = $3,
              backend_host = COALESCE($4, backend_host),

@@ -22,8 +22,7 @@ import { expandInstances } from '../../zapps/instances.js';
 import type { ZApp } from '../../zapps/schema.js';
 import { validateZApp } from '../../zapps/validate.js';
 import { executionWorkflowId, schedulerWorkflowId, taskQueue } from '../../model/naming.js';
-import { admittedSignal, shrinkSignal, submitSignal } from '../../workflows/messages.js';
-import type { Letter } from '../../activities/mail.js';
+import { type Letter, schedulerSignals, submitSignal } from '../../workflows/messages.js';
 import { ZoeDeployment, ZoeOwner, ZoeState, ZoeZApp } from '../../workflows/search-attributes.js';
 import type { SchedulerInput } from '../../workflows/scheduler/types.js';
 import { buildWorkflowBundle, ensureScheduler } from '../../worker/worker.js';
@@ -221,12 +220,12 @@ export async function readSchedulerHistory(client: Client, deployment: string): 
         for (const { workflowId, signals } of letters) {
           for (const { name, payload } of signals) {
             const { placements } = payload as { placements: Placement[] };
-            if (name === admittedSignal.name) {
+            if (name === schedulerSignals.admitted.name) {
               const admission: Admission = { runId, placements, sentAt: at, deliveredAt: undefined };
               inThisMail.push(admission);
               admissions.set(workflowId, [...(admissions.get(workflowId) ?? []), admission]);
             }
-            if (name === shrinkSignal.name) {
+            if (name === schedulerSignals.shrink.name) {
               for (const p of placements) shrinks.set(`${p.executionId}/${p.instance}`, [...(shrinks.get(`${p.executionId}/${p.instance}`) ?? []), at]);
             }
           }

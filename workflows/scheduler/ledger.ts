@@ -11,6 +11,7 @@
 //   so no container starts on capacity another container still occupies.
 // Mail to one execution is always delivered in the order it was decided (shrink, admitted, grow).
 import type { Decision, ExecutionRequest, Placement } from '../../scheduler/types.js';
+import type { PlacementMessageKind } from '../messages.js';
 
 export interface QueuedExecution {
   workflowId: string;
@@ -19,10 +20,12 @@ export interface QueuedExecution {
 
 export type AdmittedExecution = QueuedExecution & { executionId: number };
 
-export type MessageKind = 'shrink' | 'admitted' | 'grow';
-
+/**
+ * A placement message before it is numbered and sent (workflows/messages.ts). Held mail keeps it
+ * across continue-as-new in this shape.
+ */
 export interface Message {
-  kind: MessageKind;
+  kind: PlacementMessageKind;
   placements: Placement[];
 }
 

@@ -6,17 +6,17 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
-import type { Letter, MailActivities } from '../../activities/mail.js';
+import type { MailActivities } from '../../activities/mail.js';
 import { decide } from '../../scheduler/decide.js';
 import { checkFeasible } from '../../scheduler/feasibility.js';
 import {
-  admittedSignal, growSignal, hostLostSignal, refreshHostsSignal, refusedSignal, releaseInstancesSignal, releaseSignal,
-  shrinkSignal, snapshotQuery, submitSignal, type WaitingExecution,
+  type Letter, refreshHostsSignal, releaseInstancesSignal, releaseSignal, signalOf, snapshotQuery, submitSignal,
+  type WaitingExecution,
 } from '../messages.js';
 import { capacitiesKnown, mergeInventory } from './host-health.js';
 import { type SchedulerState, packCarry, unpackCarry } from './carry.js';
 import {
-  type Mail, type Message, applyDecision, emptyLedger, forget, heldReady, isKnown, loseHost, releaseHeld, releaseInstances,
+  type Mail, applyDecision, emptyLedger, forget, heldReady, isKnown, loseHost, releaseHeld, releaseInstances,
   requestsToDecide,
 } from './ledger.js';
 import { check, releaseInstancesPayload, releasePayload, submitPayload } from './payloads.js';
@@ -154,7 +154,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
   async function deliver(mail: Mail[]): Promise<void> {
     const letters = mail.map(({ workflowId, messages }) => ({
       workflowId,
-      signals: messages.map((m) => ({ name: signalOf(m).name, payload: { placements: m.placements, seq: ++state.mailSeq } })),
+      signals: messages.map(({ kind, placements }) => signalOf({ kind, payload: { placements, seq: ++state.mailSeq } })),
     }));
     await send(letters);
   }
@@ -181,7 +181,7 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
     const seconds = health?.offlineSince === undefined ? 0 : Math.round((Date.now() - health.offlineSince) / 1000);
     const reason = `host ${host} was lost: its engine has not answered for ${seconds} s`;
     const lost = loseHost(state, host).filter((l) => l.workflowId !== undefined);
-    await send(lost.map(({ workflowId, instances }) => ({ workflowId: workflowId!, signals: [{ name: hostLostSignal.name, payload: { host, instances, reason } }] })));
+    await send(lost.map(({ workflowId, instances }) => ({ workflowId: workflowId!, signals: [signalOf({ kind: 'host-lost', payload: { host, instances, reason } })] })));
     dirty = true;
   }
 
@@ -200,10 +200,6 @@ export async function schedulerWorkflow(input: SchedulerInput): Promise<never> {
 
   async function sendRefusals(): Promise<void> {
     const sending = refusals.splice(0);
-    await send(sending.map((refusal) => ({ workflowId: refusal.workflowId, signals: [{ name: refusedSignal.name, payload: { reason: refusal.reason } }] })));
+    await send(sending.map((refusal) => ({ workflowId: refusal.workflowId, signals: [signalOf({ kind: 'refused', payload: { reason: refusal.reason } })] })));
   }
-}
-
-function signalOf(message: Message) {
-  return message.kind === 'shrink' ? shrinkSignal : message.kind === 'admitted' ? admittedSignal : growSignal;
 }
