@@ -4,9 +4,13 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { GiB } from '../model/units.js';
+import { GiB, MiB } from '../model/units.js';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// Above config/config.ts, or above dist/config/config.js in the compiled build.
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), import.meta.url.endsWith('.js') ? '../..' : '..');
+
+/** The container back-ends Zoe can run on (ZOE_BACKEND). */
+export const BACKEND_KINDS = ['docker'] as const;
 
 const port = z.coerce.number().int().min(1).max(65535);
 const flag = z
@@ -35,6 +39,11 @@ const EnvSchema = z.object({
   ZOE_WORKSPACE_BASE_PATH: z.string().min(1).optional(),
   ZOE_VOLUME_ALLOWLIST: z.string().default(''),
   ZOE_SERVICE_LOGS_PATH: z.string().min(1).optional(),
+  ZOE_BACKEND: z.enum(BACKEND_KINDS).default('docker'),
+  ZOE_LOG_MAX_SIZE: z.coerce.number().min(0.01).max(1024).default(10),
+  ZOE_LOG_MAX_FILES: z.coerce.number().int().min(1).max(100).default(5),
+  ZOE_LOG_KEEP_SIZE: z.coerce.number().min(0.01).max(1024).default(10),
+  ZOE_LOG_STALL_TIMEOUT: z.coerce.number().positive().default(300),
   ZOE_READINESS_TIMEOUT: z.coerce.number().positive().default(120),
   ZOE_RECONCILE_INTERVAL: z.coerce.number().positive().default(300),
   ZOE_HOST_REFRESH_INTERVAL: z.coerce.number().positive().default(60),
@@ -58,6 +67,17 @@ const EnvSchema = z.object({
 
 export type PlacementName = 'spread' | 'pack' | 'random';
 
+/** Which back-end runs the containers, with its own settings: discriminated on `kind`. */
+export type BackendConfig = DockerBackendConfig;
+
+export interface DockerBackendConfig {
+  kind: 'docker';
+  /** The original's INI host file; undefined: the single local engine. */
+  hostsFile: string | undefined;
+  /** The engine rotates each container's log (json-file `max-size` × `max-file`). */
+  logRotation: { maxFileBytes: number; maxFiles: number };
+}
+
 export interface ZoeConfig {
   dataDir: string;
   deployment: string;
@@ -77,6 +97,11 @@ export interface ZoeConfig {
   volumeAllowlist: string[];
   /** Service logs are kept in `<base>/<deployment>/<execution>/<instance>.txt` after containers go. */
   serviceLogsBase: string;
+  /** The kept copy holds at most the last this many bytes of a service's output (the rest is cut, with a marker). */
+  keptLogMaxBytes: number;
+  /** A log reader that takes nothing for this long while output waits is disconnected. */
+  logReaderStallMs: number;
+  backend: BackendConfig;
   /** How long a startup group may take to accept connections on its declared ports. */
   readinessTimeoutMs: number;
   /** How often the worker removes containers that no live execution owns. */
@@ -88,8 +113,6 @@ export interface ZoeConfig {
   cookieSecret: string | undefined;
   /** Folder of ZApp folders (manifest.json version 1 each). */
   zappShopPath: string;
-  /** The original's INI host file; undefined: the single local engine. */
-  hostsFile: string | undefined;
   /** LDAP authentication (the original's options); undefined when no server is configured. */
   ldap: LdapConfig | undefined;
   debug: boolean;
@@ -132,6 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
     fsGroupId: e.ZOE_FS_GROUP_ID,
     workspaceBase: resolve(e.ZOE_WORKSPACE_BASE_PATH ?? join(dataDir, 'workspaces')),
     serviceLogsBase: resolve(e.ZOE_SERVICE_LOGS_PATH ?? join(dataDir, 'service-logs')),
+    keptLogMaxBytes: Math.round(e.ZOE_LOG_KEEP_SIZE * MiB),
+    logReaderStallMs: e.ZOE_LOG_STALL_TIMEOUT * 1000,
+    backend: {
+      kind: e.ZOE_BACKEND,
+      hostsFile: e.ZOE_HOSTS_FILE === undefined ? undefined : resolve(e.ZOE_HOSTS_FILE),
+      logRotation: { maxFileBytes: Math.round(e.ZOE_LOG_MAX_SIZE * MiB), maxFiles: e.ZOE_LOG_MAX_FILES },
+    },
     readinessTimeoutMs: e.ZOE_READINESS_TIMEOUT * 1000,
     reconcileIntervalMs: e.ZOE_RECONCILE_INTERVAL * 1000,
     hostRefreshMs: e.ZOE_HOST_REFRESH_INTERVAL * 1000,
@@ -140,7 +170,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ZoeConfig {
     policy: { queue: e.ZOE_SCHEDULER_POLICY, placement: placementName(e.ZOE_PLACEMENT_POLICY) },
     cookieSecret: e.ZOE_COOKIE_SECRET,
     zappShopPath: resolve(e.ZOE_ZAPP_SHOP_PATH ?? join(projectRoot, 'zapps', 'sample-shop')),
-    hostsFile: e.ZOE_HOSTS_FILE === undefined ? undefined : resolve(e.ZOE_HOSTS_FILE),
     ldap: e.ZOE_LDAP_SERVER_URI === undefined ? undefined : {
       serverUri: e.ZOE_LDAP_SERVER_URI,
       bindUser: e.ZOE_LDAP_BIND_USER ?? '',

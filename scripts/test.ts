@@ -31,9 +31,10 @@ const args = process.argv.slice(2);
 const unitOnly = args[0] === '--unit';
 const only = unitOnly ? [] : args;
 const bin = (name: string) => join(projectRoot, 'node_modules', '.bin', name);
+// On this Node (the pinned one, from the bootstrap), whatever `node` the tools' first lines would find.
 if (only.length === 0 && !unitOnly) {
-  step('lint', bin('eslint'), ['.']);
-  step('typecheck', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+  step('lint', process.execPath, [bin('eslint'), '.']);
+  step('typecheck', process.execPath, [bin('tsc'), '--noEmit', '-p', 'tsconfig.json']);
 }
 
 const kinds = ['unit', 'replay', 'integration'];
@@ -56,5 +57,5 @@ await infra?.stop();
 const tap = readFileSync(tapFile, 'utf8');
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 rmSync(tapFile, { force: true });
-console.log(`\n${count('pass')} passed, ${count('fail')} failed`);
+console.log(`\n${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
 process.exit(result.status ?? 1);
